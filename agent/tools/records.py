@@ -196,3 +196,46 @@ class Activity(Record):
     user_id: int | None = None
     date_deadline: date | None = None
     activity_type_id: int | None = None
+
+
+class ProjectBundle(BaseModel):
+    """Everything read for one project, in a constant number of RPC calls."""
+
+    model_config = ConfigDict(frozen=True)
+    project: Project
+    tasks: tuple[Task, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    updates: tuple[ProjectUpdate, ...] = ()  # newest first
+    hours_by_task: tuple[TimesheetTotal, ...] = ()  # read_group by task_id
+    hours_by_week: tuple[TimesheetTotal, ...] = ()  # read_group by date:week (period_start set)
+    hours_by_employee: tuple[TimesheetTotal, ...] = ()  # read_group by employee_id
+    sale_lines: tuple[SaleLine, ...] = ()
+    leaves: tuple[Leave, ...] = ()  # approved leaves of the assignees, around the horizon
+    users: tuple[User, ...] = ()  # assignees and the manager
+    employees: tuple[Employee, ...] = ()  # employees of those users
+    messages: tuple[Message, ...] = ()  # recent chatter on the project and its tasks
+    data_as_of: datetime
+
+
+class TicketBundle(BaseModel):
+    """Everything read for one Helpdesk ticket."""
+
+    model_config = ConfigDict(frozen=True)
+    ticket: Ticket
+    messages: tuple[Message, ...] = ()  # its chatter, oldest first
+    stage_closed: dict[int, bool] = Field(default_factory=dict)  # stage id -> closed flag
+    reopen_count: int = 0  # times moved from a closed stage back to an open one
+    partner_open_tickets: int = 0
+    data_as_of: datetime
+
+
+class TimesheetCompliance(BaseModel):
+    """Per-employee day totals over a period, for timesheet-compliance signals."""
+
+    model_config = ConfigDict(frozen=True)
+    period_start: date
+    period_end: date
+    employees: tuple[Employee, ...] = ()
+    days: tuple[TimesheetDay, ...] = ()
+    leaves: tuple[Leave, ...] = ()
+    data_as_of: datetime
