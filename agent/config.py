@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://127.0.0.1:8000", validation_alias="TRIAGE_PUBLIC_URL")
     rate_limit: str = Field(default="120/minute", validation_alias="TRIAGE_RATE_LIMIT")
     log_level: str = Field(default="INFO", validation_alias="TRIAGE_LOG_LEVEL")
+    worker: Literal["inline", "off"] = Field(
+        default="inline",
+        validation_alias="TRIAGE_WORKER",
+        description="inline: queue worker threads start with the API; off: run `triage worker`.",
+    )
+    worker_threads: int = Field(default=2, validation_alias="TRIAGE_WORKER_THREADS")
+    dedupe_window_s: float = Field(default=60.0, validation_alias="TRIAGE_DEDUPE_WINDOW")
+    job_max_attempts: int = Field(default=5, validation_alias="TRIAGE_JOB_MAX_ATTEMPTS")
+    job_retry_base_s: float = Field(default=2.0, validation_alias="TRIAGE_JOB_RETRY_BASE")
 
     # --- LLM -----------------------------------------------------------------------
     llm_base_url: str | None = Field(default=None, validation_alias="TRIAGE_LLM_BASE_URL")
