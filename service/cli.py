@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from service.commands import analysis, demo_odoo, doctor, index, service
+from service.commands import analysis, demo, demo_odoo, doctor, evals, index, service
 
 app = typer.Typer(
     name="triage",
@@ -13,7 +13,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (demo_odoo, doctor, analysis, service, index):
+for module in (demo, demo_odoo, doctor, analysis, evals, service, index):
     module.register(app)
 
 
