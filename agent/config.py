@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     llm_max_tool_calls: int = Field(default=6, validation_alias="TRIAGE_LLM_MAX_TOOL_CALLS")
     llm_max_model_calls: int = Field(default=8, validation_alias="TRIAGE_LLM_MAX_MODEL_CALLS")
     llm_context_tokens: int = Field(default=6000, validation_alias="TRIAGE_LLM_CONTEXT_TOKENS")
+    llm_circuit_cooldown_s: float = Field(
+        default=60.0, validation_alias="TRIAGE_LLM_CIRCUIT_COOLDOWN"
+    )
     azure_openai_endpoint: str | None = Field(
         default=None, validation_alias="AZURE_OPENAI_ENDPOINT"
     )
