@@ -1,0 +1,144 @@
+"""TicketIndex: duplicates, similar tickets, label votes, persistence, model identity."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from retrieval_helpers import (
+    UNRELATED,
+    CountingMiniLM,
+    corpus_tickets,
+    duplicate_tickets,
+    make_ticket,
+)
+
+from agent.retrieval.embeddings import MiniLMInt8Embedding
+from agent.retrieval.index import IndexModelMismatch, TicketIndex
+from agent.retrieval.text import html_to_text, ticket_document
+
+
+@pytest.fixture
+def index(tmp_path: Path, minilm: MiniLMInt8Embedding) -> TicketIndex:
+    idx = TicketIndex(tmp_path / "chroma", minilm)
+    idx.index(corpus_tickets())
+    return idx
+
+
+def test_planted_near_duplicates_are_top1_and_above_threshold(index: TicketIndex) -> None:
+    for ticket, source_id in duplicate_tickets():
+        best = index.query_similar(ticket, k=3)
+        assert best[0].ticket.id == source_id, (ticket.name, best)
+        duplicate = index.probable_duplicate(ticket)
+        assert duplicate is not None and duplicate.ticket.id == source_id, ticket.name
+
+
+def test_unrelated_tickets_are_not_flagged_as_duplicates(index: TicketIndex) -> None:
+    for n, title in enumerate(UNRELATED):
+        assert index.probable_duplicate(make_ticket(200 + n, title)) is None, title
+
+
+def test_a_ticket_never_matches_itself(index: TicketIndex) -> None:
+    own = corpus_tickets()[0]
+    assert own.id not in [s.ticket.id for s in index.query_similar(own, k=8)]
+    assert index.query_similar(own.name, k=1)[0].ticket.id == own.id  # plain text: no exclusion
+
+
+def test_similar_ticket_carries_metadata_for_the_triage_note(index: TicketIndex) -> None:
+    hit = index.query_similar("Refund for order SO1234 not received", k=1)[0]
+    assert (hit.number, hit.category, hit.team, hit.closed) == (
+        "HT00004",
+        "Billing",
+        "Finance",
+        True,
+    )
+    assert hit.resolution_hours == 5.0
+    assert hit.ticket.model == "helpdesk.ticket"
+
+
+def test_suggest_labels_votes_with_the_neighbours_as_evidence(index: TicketIndex) -> None:
+    suggestion = index.suggest_labels("My VPN and the office Wi-Fi keep dropping", k=3)
+    assert suggestion.category == "Network"
+    assert suggestion.team == "IT"
+    assert 0.0 < suggestion.confidence <= 1.0
+    assert {ref.id for ref in suggestion.evidence} <= {1, 2}
+    assert suggestion.evidence
+
+
+def test_incremental_indexing_only_embeds_changed_tickets(tmp_path: Path) -> None:
+    counting = CountingMiniLM()
+    idx = TicketIndex(tmp_path / "chroma", counting)
+    tickets = corpus_tickets()
+    assert idx.index(tickets).embedded == len(tickets)
+    before = counting.embedded
+
+    again = idx.index(tickets)
+    assert (again.embedded, again.skipped_unchanged) == (0, len(tickets))
+    assert counting.embedded == before
+
+    edited = make_ticket(
+        3, "Invoice shows the wrong VAT rate again", category="Billing", write_offset_h=48
+    )
+    stats = idx.index([*tickets[:2], edited])
+    assert (stats.embedded, counting.embedded - before) == (1, 1)
+    assert idx.high_water_mark == edited.write_date
+    assert idx.count() == len(tickets)
+
+
+def test_reopened_persisted_collection_answers_the_same(tmp_path: Path) -> None:
+    first = TicketIndex(tmp_path / "chroma", MiniLMInt8Embedding(threads=1))
+    first.index(corpus_tickets())
+    expected = [s.ticket.id for s in first.query_similar("wrong tax on the bill", k=3)]
+    mark = first.high_water_mark
+    del first
+
+    reopened = TicketIndex(tmp_path / "chroma", MiniLMInt8Embedding(threads=1))
+    assert reopened.count() == len(corpus_tickets())
+    assert reopened.high_water_mark == mark
+    assert [s.ticket.id for s in reopened.query_similar("wrong tax on the bill", k=3)] == expected
+
+
+def test_chromadb_rebuilds_the_registered_embedding_from_the_persisted_config(
+    index: TicketIndex,
+) -> None:
+    import chromadb
+    from chromadb.config import Settings
+
+    client = chromadb.PersistentClient(
+        path=str(index.path), settings=Settings(anonymized_telemetry=False)
+    )
+    collection = client.get_collection("helpdesk_tickets")  # no embedding function passed
+    result = collection.query(query_texts=["VPN drops hourly"], n_results=1)
+    assert result["ids"][0] == ["1"]
+
+
+class _OtherVersion(MiniLMInt8Embedding):
+    @property
+    def model_version(self) -> str:
+        return "all-MiniLM-L6-v2-onnx-int8@retrained"
+
+
+def test_index_built_with_another_model_raises_until_rebuilt(index: TicketIndex) -> None:
+    with pytest.raises(IndexModelMismatch, match="triage index --rebuild"):
+        TicketIndex(index.path, _OtherVersion(threads=1))
+
+    rebuilt = TicketIndex(index.path, _OtherVersion(threads=1), rebuild=True)
+    assert rebuilt.count() == 0
+    assert rebuilt.high_water_mark is None
+    with pytest.raises(IndexModelMismatch):
+        TicketIndex(index.path, MiniLMInt8Embedding(threads=1))  # now the old one mismatches
+
+
+def test_documents_are_plain_text_without_pii(index: TicketIndex) -> None:
+    ticket = make_ticket(
+        50,
+        "Printer jam",
+        "Call me on +31 6 1234 5678 or mail jan.jansen@example.com<br>Floor&nbsp;3"
+        "<script>alert(1)</script>",
+    )
+    document = ticket_document(ticket)
+    assert "<" not in document and "alert" not in document
+    assert "jan.jansen@example.com" not in document
+    assert "1234 5678" not in document
+    assert "Floor 3" in document.replace("\xa0", " ")
+    assert html_to_text("<p>a</p><p>b</p>") == "a\nb"
