@@ -33,7 +33,7 @@ from agent.signals.helpdesk import (
     ticket_text,
 )
 from agent.signals.schedule import ScheduleSignals, compute_schedule, idle_days
-from agent.signals.security import InjectionScan, resolve_scan, security_findings
+from agent.signals.security import InjectionScanner, resolve_scan, security_findings
 from agent.signals.sentiment import analyze
 from agent.signals.staffing import StaffingSignals, compute_staffing
 from agent.signals.status import pm_divergence, rag_of
@@ -183,7 +183,7 @@ def build_project_facts(
     policy: Policy,
     now: datetime,
     base_url: str,
-    injection_scan: InjectionScan | None = None,
+    injection_scan: InjectionScanner | None = None,
     *,
     odoo_version: int = DEFAULT_ODOO_VERSION,
 ) -> ProjectFacts:
@@ -242,7 +242,7 @@ def build_task_facts(
     policy: Policy,
     now: datetime,
     base_url: str,
-    injection_scan: InjectionScan | None = None,
+    injection_scan: InjectionScanner | None = None,
     *,
     odoo_version: int = DEFAULT_ODOO_VERSION,
 ) -> TaskFacts:
@@ -356,7 +356,7 @@ def build_ticket_facts(
     now: datetime,
     base_url: str,
     similar: tuple[SimilarTicket, ...] | list[SimilarTicket] = (),
-    injection_scan: InjectionScan | None = None,
+    injection_scan: InjectionScanner | None = None,
     *,
     odoo_version: int = DEFAULT_ODOO_VERSION,
 ) -> TicketFacts:

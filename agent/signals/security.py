@@ -1,6 +1,6 @@
 """Security findings: injection attempts seen in untrusted Odoo text.
 
-The scanner is injected (`InjectionScan`: text -> (hit, reason)) so signals stay pure
+The scanner is injected (`InjectionScanner`: text -> (hit, reason)) so signals stay pure
 and testable; by default the guardrails scanner is used when it is installed.
 """
 
@@ -14,10 +14,10 @@ from agent.schemas import RiskCategory, RiskFinding
 from agent.signals import keys as K
 from agent.signals.classify import Context
 
-InjectionScan = Callable[[str], tuple[bool, str]]
+InjectionScanner = Callable[[str], tuple[bool, str]]
 
 
-def default_scan() -> InjectionScan | None:
+def default_scan() -> InjectionScanner | None:
     """`agent.guardrails.injection.scan` adapted to (hit, reason), or None if unavailable."""
     try:
         module = import_module("agent.guardrails.injection")
@@ -29,19 +29,22 @@ def default_scan() -> InjectionScan | None:
 
     def adapted(text: str) -> tuple[bool, str]:
         result = scan(text)
-        rules = getattr(result, "rules", ())
-        reason = ", ".join(str(r) for r in rules) if rules else "injection pattern"
-        return bool(getattr(result, "hit", False)), reason
+        explain = getattr(result, "explain", None)
+        reason = explain() if callable(explain) else ""
+        if not reason:
+            rules = getattr(result, "rule_ids", None) or getattr(result, "rules", ())
+            reason = ", ".join(str(r) for r in rules) or "injection pattern"
+        return bool(getattr(result, "hit", False)), str(reason)
 
     return adapted
 
 
-def resolve_scan(scan: InjectionScan | None) -> InjectionScan | None:
+def resolve_scan(scan: InjectionScanner | None) -> InjectionScanner | None:
     return scan if scan is not None else default_scan()
 
 
 def security_findings(
-    texts: Iterable[UntrustedText], scan: InjectionScan | None, ctx: Context
+    texts: Iterable[UntrustedText], scan: InjectionScanner | None, ctx: Context
 ) -> list[RiskFinding]:
     """One finding per record whose untrusted text the scanner flags."""
     if scan is None:

@@ -1,9 +1,9 @@
 """Client sentiment from text with a small lexicon (English plus a few French and German words).
 
 Rule: the lexicon holds feelings, not problem words. Each word scores +1 (positive),
--1 (negative) or -2 (angry). A negation
-("not", "no", "never", "n't", "pas", "nicht", "kein"...) up to three words before a word
-flips a positive word to -1 and cancels a negative or angry one. Label:
+-1 (negative) or -2 (angry). A negation ("not", "no", "never", "n't", "pas", "nicht",
+"kein"...) up to three words before a word in the same clause flips a positive word to
+-1 and cancels a negative or angry one. Label:
 angry when any un-negated angry word is found, or the score is <= -3 with shouting
 ("!!" or a fully upper-case word of 4+ letters); negative when the score is < 0;
 positive when > 0; neutral otherwise. The LLM may refine this; code gives a floor.
@@ -142,6 +142,7 @@ NEGATORS = frozenset(
     ]
 )
 _NEGATION_REACH = 3
+_CLAUSE = re.compile(r"[.!?;,:\n]+")  # a negation does not reach past a clause
 _SHOUT = re.compile(r"\b[A-ZÄÖÜÉÈ]{4,}\b")
 
 
@@ -158,22 +159,23 @@ class Sentiment:
 
 def analyze(text: str) -> Sentiment:
     """The sentiment of plain `text` (see the module docstring for the rule)."""
-    toks = tokens(text)
     score = 0
     angry = False
     words: list[str] = []
-    for i, tok in enumerate(toks):
-        if tok not in POSITIVE and tok not in NEGATIVE and tok not in ANGRY:
-            continue
-        window = toks[max(0, i - _NEGATION_REACH) : i]
-        negated = any(w in NEGATORS or w.endswith("n't") for w in window)
-        if tok in POSITIVE:
-            score += -1 if negated else 1
-        elif not negated:
-            score += -2 if tok in ANGRY else -1
-            angry = angry or tok in ANGRY
-        words.append(f"not {tok}" if negated else tok)
-    shouting = any(t.startswith("!!") for t in toks) or bool(_SHOUT.search(text))
+    for clause in _CLAUSE.split(text):
+        toks = tokens(clause)
+        for i, tok in enumerate(toks):
+            if tok not in POSITIVE and tok not in NEGATIVE and tok not in ANGRY:
+                continue
+            window = toks[max(0, i - _NEGATION_REACH) : i]
+            negated = any(w in NEGATORS or w.endswith("n't") for w in window)
+            if tok in POSITIVE:
+                score += -1 if negated else 1
+            elif not negated:
+                score += -2 if tok in ANGRY else -1
+                angry = angry or tok in ANGRY
+            words.append(f"not {tok}" if negated else tok)
+    shouting = "!!" in text or bool(_SHOUT.search(text))
     label: Label
     if angry or (score <= -3 and shouting):
         label = "angry"
