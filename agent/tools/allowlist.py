@@ -23,6 +23,7 @@ READ_METHODS: frozenset[str] = frozenset(
         "fields_get",
         "name_search",
         "check_access_rights",
+        "has_access",  # 18+ replacement of check_access_rights (ACL check, no write)
         "version",
     }
 )

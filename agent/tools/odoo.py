@@ -358,7 +358,15 @@ class OdooGateway:
 
     def check_access_rights(self, model: str, operation: str) -> bool:
         """Whether the ACLs grant `operation`; never raises for a plain "no"."""
-        result = self._call(model, "check_access_rights", [operation], {"raise_exception": False})
+        try:
+            result = self._call(
+                model, "check_access_rights", [operation], {"raise_exception": False}
+            )
+        except OdooServerError:
+            if self.version.major < 18:
+                raise
+            # check_access_rights is deprecated since 18: ask has_access on no record.
+            result = self._call(model, "has_access", [[], operation])
         return bool(result)
 
     def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:

@@ -170,6 +170,7 @@ _JSON2_POSITIONAL: dict[str, tuple[str, ...]] = {
     "fields_get": ("allfields", "attributes"),
     "name_search": ("name", "domain"),
     "check_access_rights": ("operation",),
+    "has_access": ("ids", "operation"),
     "message_post": ("ids",),
     "create": ("vals_list",),
 }
