@@ -112,7 +112,7 @@ def run_doctor(
 
 def _connect(gw: OdooGateway, report: DoctorReport) -> None:
     try:
-        version = gw.version
+        version = gw.detect_version()
     except OdooError as exc:
         report.add("connection", "fail", str(exc))
         return
@@ -201,6 +201,16 @@ def _probe(gw: OdooGateway, model: str, operation: str) -> bool | None:
         return None
 
 
+def _is_share_user(gw: OdooGateway) -> bool | None:
+    if gw.uid is None:
+        return None
+    try:
+        rows = gw.read("res.users", [gw.uid], ["share"])
+    except OdooError:
+        return None
+    return bool(rows[0].get("share")) if rows and "share" in rows[0] else None
+
+
 def _rights(gw: OdooGateway, report: DoctorReport, present: set[str]) -> None:
     for model, required in READ_RIGHTS.items():
         if model not in present and not gw.has_model(model):
@@ -215,12 +225,18 @@ def _rights(gw: OdooGateway, report: DoctorReport, present: set[str]) -> None:
                 "read access denied" if allowed is False else "could not check",
                 f"Add {gw.login!r} to the read group of the app owning {model} (Settings > Users).",
             )
-    notes = _probe(gw, "mail.message", "create")
+    # message_post creates the message itself; what it needs is an internal (non-share)
+    # user who can read (project) or write (some apps) the record.
+    share = _is_share_user(gw)
     report.add(
         "post internal notes",
-        "ok" if notes else "fail",
-        "mail.message create allowed" if notes else "mail.message create denied",
-        "" if notes else "The user must be an internal user (not portal) to post notes.",
+        "fail" if share else "ok" if share is False else "warn",
+        {True: "portal/share user", False: "internal user", None: "could not read res.users.share"}[
+            share
+        ],
+        "Use an internal user: portal users cannot post internal notes."
+        if share is not False
+        else "",
     )
     activities = _probe(gw, "mail.activity", "create")
     report.add(

@@ -155,18 +155,24 @@ class OdooGateway:
     def connect(self) -> OdooGateway:
         """Detect the version and check the credentials (once)."""
         if not self._connected:
-            info = self._with_retry("common", "version_info", self._transport.version_info)
-            self._version = OdooVersion.from_info(info)
+            version = self.detect_version()
             self._uid = self._with_retry("common", "login", self._transport.authenticate)
             self._connected = True
             log.info(
                 "connected to Odoo %s at %s as %s via %s",
-                self._version.server_version,
+                version.server_version,
                 self.url,
                 self.login,
                 self._transport.name,
             )
         return self
+
+    def detect_version(self) -> OdooVersion:
+        """Read `version_info` once (no login needed)."""
+        if self._version is None:
+            info = self._with_retry("common", "version_info", self._transport.version_info)
+            self._version = OdooVersion.from_info(info)
+        return self._version
 
     @property
     def version(self) -> OdooVersion:
