@@ -86,4 +86,5 @@ def sanitize_html(html: str, allowed_base_url: str) -> str:
         strip_comments=True,
     )
     # Links whose href was refused are left as bare <a>: turn them into their text.
-    return _UNLINKED_A.sub(r"\1", cleaned)
+    # ... and drop the empty class attributes left when no class was allowed.
+    return _UNLINKED_A.sub(r"\1", cleaned).replace(' class=""', "")

@@ -135,7 +135,7 @@ RULES: Final[tuple[_Rule, ...]] = (
        r"^\s*[\[(<]?(?:system|assistant|developer|admin)[\])>]?\s*:\s*(?:you\b|ignore|"
        r"disregard|new\b|from now|override|important|the (?:user|assistant)|set\b|change\b|"
        r"(?:re)?assign\b|close\b|post\b|call\b|move\b|mark\b|delete\b|update\b)", _M),
-    _r("role.prefix", "role_weak", 0.4, "a line starting like a system/assistant turn",
+    _r("role.prefix", "address_ai", 0.4, "a line starting like a system/assistant turn",
        r"^\s*[\[(<]?(?:system|assistant|developer)[\])>]?\s*:", _M),
     _r("role.tags", "role", 0.8, "XML-like role tags",
        r"</?(?:system|assistant|user|instructions?)>"),
