@@ -32,7 +32,9 @@ def default_scan() -> InjectionScanner | None:
         explain = getattr(result, "explain", None)
         reason = explain() if callable(explain) else ""
         if not reason:
-            rules = getattr(result, "rule_ids", None) or getattr(result, "rules", ())
+            rules: Iterable[object] = (
+                getattr(result, "rule_ids", None) or getattr(result, "rules", None) or ()
+            )
             reason = ", ".join(str(r) for r in rules) or "injection pattern"
         return bool(getattr(result, "hit", False)), str(reason)
 

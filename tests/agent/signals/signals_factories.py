@@ -23,8 +23,12 @@ def project(**kw: Any) -> Project:
 
 
 def task(id: int, **kw: Any) -> Task:
-    values: dict[str, Any] = {"id": id, "name": f"Task {id}", "project_id": 1,
-                              "state": "01_in_progress"}
+    values: dict[str, Any] = {
+        "id": id,
+        "name": f"Task {id}",
+        "project_id": 1,
+        "state": "01_in_progress",
+    }
     return Task(**(values | kw))
 
 
@@ -35,6 +39,10 @@ def bundle(**kw: Any) -> ProjectBundle:
 
 def ticket_bundle(**kw: Any) -> TicketBundle:
     ticket_kw = kw.pop("ticket", {})
-    values: dict[str, Any] = {"id": 7, "name": "Question", "priority": "1",
-                              "create_date": datetime(2026, 12, 4, 9, 0)}
+    values: dict[str, Any] = {
+        "id": 7,
+        "name": "Question",
+        "priority": "1",
+        "create_date": datetime(2026, 12, 4, 9, 0),
+    }
     return TicketBundle(ticket=Ticket(**(values | ticket_kw)), data_as_of=NOW, **kw)

@@ -11,14 +11,37 @@ from agent.tools.records import SaleLine
 
 def _lines() -> tuple[SaleLine, ...]:
     return (
-        SaleLine(id=1, name="Consulting", invoice_status="to invoice", product_uom_qty=80,
-                 qty_delivered=100, qty_invoiced=40, price_unit=100, currency="EUR",
-                 write_date=datetime(2026, 10, 1)),
-        SaleLine(id=2, name="Design", invoice_status="to invoice", amount_to_invoice=2500,
-                 product_uom_qty=10, qty_delivered=10, currency="EUR",
-                 write_date=datetime(2026, 11, 20)),
-        SaleLine(id=3, name="Licences", invoice_status="invoiced", product_uom_qty=5,
-                 qty_delivered=5, qty_invoiced=5, price_unit=300, currency="EUR"),
+        SaleLine(
+            id=1,
+            name="Consulting",
+            invoice_status="to invoice",
+            product_uom_qty=80,
+            qty_delivered=100,
+            qty_invoiced=40,
+            price_unit=100,
+            currency="EUR",
+            write_date=datetime(2026, 10, 1),
+        ),
+        SaleLine(
+            id=2,
+            name="Design",
+            invoice_status="to invoice",
+            amount_to_invoice=2500,
+            product_uom_qty=10,
+            qty_delivered=10,
+            currency="EUR",
+            write_date=datetime(2026, 11, 20),
+        ),
+        SaleLine(
+            id=3,
+            name="Licences",
+            invoice_status="invoiced",
+            product_uom_qty=5,
+            qty_delivered=5,
+            qty_invoiced=5,
+            price_unit=300,
+            currency="EUR",
+        ),
     )
 
 
@@ -33,7 +56,9 @@ def test_uninvoiced_amount_sums_to_invoice_lines_with_their_age() -> None:
 
 def test_lines_not_to_invoice_or_over_invoiced_count_zero() -> None:
     assert line_uninvoiced(_lines()[2]) == 0
-    over = SaleLine(id=9, invoice_status="to invoice", qty_delivered=1, qty_invoiced=3, price_unit=10)
+    over = SaleLine(
+        id=9, invoice_status="to invoice", qty_delivered=1, qty_invoiced=3, price_unit=10
+    )
     assert line_uninvoiced(over) == 0
 
 

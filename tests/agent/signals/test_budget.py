@@ -6,10 +6,10 @@ import pytest
 from signals_factories import NOW, bundle, project, task
 
 from agent.signals.budget import compute_budget, elapsed_share, percent_complete
-from agent.tools.records import TimesheetTotal
+from agent.tools.records import ProjectBundle, TimesheetTotal
 
 
-def _evm_bundle():  # type: ignore[no-untyped-def]
+def _evm_bundle() -> ProjectBundle:
     return bundle(
         tasks=(
             task(1, state="1_done", allocated_hours=40),
@@ -66,7 +66,9 @@ def test_zero_budget_and_zero_hours_give_none_instead_of_dividing_by_zero() -> N
 
 
 def test_actual_hours_fall_back_to_task_effective_hours_without_timesheet_totals() -> None:
-    sig = compute_budget(bundle(tasks=(task(1, effective_hours=12.5), task(2, effective_hours=7.5))), NOW)
+    sig = compute_budget(
+        bundle(tasks=(task(1, effective_hours=12.5), task(2, effective_hours=7.5))), NOW
+    )
     assert sig.actual_hours == 20
 
 
@@ -79,6 +81,8 @@ def test_percent_complete_counts_tasks_when_none_has_allocated_hours() -> None:
 def test_elapsed_share_is_clamped_and_needs_both_dates() -> None:
     assert elapsed_share(date(2026, 1, 1), date(2026, 1, 11), date(2025, 12, 1)) == 0
     assert elapsed_share(date(2026, 1, 1), date(2026, 1, 11), date(2026, 2, 1)) == 1
-    assert elapsed_share(date(2026, 1, 1), date(2026, 1, 11), date(2026, 1, 3)) == pytest.approx(0.2)
+    assert elapsed_share(date(2026, 1, 1), date(2026, 1, 11), date(2026, 1, 3)) == pytest.approx(
+        0.2
+    )
     assert elapsed_share(None, date(2026, 1, 11), date(2026, 1, 3)) is None
     assert elapsed_share(date(2026, 1, 11), date(2026, 1, 11), date(2026, 1, 3)) is None

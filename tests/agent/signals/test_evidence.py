@@ -18,7 +18,10 @@ def test_record_url_uses_the_odoo_17_path_or_the_16_hash_form() -> None:
 def test_ref_cites_the_record_model_id_and_name() -> None:
     r = ref(Task(id=3, name="Build"), "https://erp.x")
     assert (r.model, r.id, r.display_name, r.url) == (
-        "project.task", 3, "Build", "https://erp.x/odoo/project.task/3"
+        "project.task",
+        3,
+        "Build",
+        "https://erp.x/odoo/project.task/3",
     )
 
 

@@ -7,7 +7,13 @@ from signals_factories import NOW, ticket_bundle
 
 from agent.policy import SlaPolicy
 from agent.schemas import SlaStatus
-from agent.signals.helpdesk import escalation_words, guess_category, guess_priority, sla, ticket_text
+from agent.signals.helpdesk import (
+    escalation_words,
+    guess_category,
+    guess_priority,
+    sla,
+    ticket_text,
+)
 from agent.tools.records import Message
 
 
@@ -29,8 +35,13 @@ def test_sla_status_from_age_against_the_priority_target(
 
 
 def test_closed_ticket_age_stops_at_its_closed_date() -> None:
-    b = ticket_bundle(ticket={"closed": True, "create_date": datetime(2026, 12, 1, 8),
-                              "closed_date": datetime(2026, 12, 1, 20)})
+    b = ticket_bundle(
+        ticket={
+            "closed": True,
+            "create_date": datetime(2026, 12, 1, 8),
+            "closed_date": datetime(2026, 12, 1, 20),
+        }
+    )
     sig = sla(b, NOW, SlaPolicy())
     assert sig.status == SlaStatus.CLOSED and sig.age_hours == 12 and sig.hours_left is None
 

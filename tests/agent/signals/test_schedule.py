@@ -35,7 +35,9 @@ def test_a_task_is_stalled_only_when_both_stage_and_write_are_old() -> None:
     old_stage = datetime(2026, 11, 4, 10, 0)  # 30 days before NOW
     tasks = (
         task(1, date_last_stage_update=old_stage, write_date=datetime(2026, 11, 9, 10, 0)),
-        task(2, date_last_stage_update=old_stage, write_date=datetime(2026, 11, 29)),  # hours logged
+        task(
+            2, date_last_stage_update=old_stage, write_date=datetime(2026, 11, 29)
+        ),  # hours logged
         task(3, date_last_stage_update=old_stage, write_date=old_stage, state="1_done"),
         task(4, create_date=old_stage),  # never moved: falls back to create_date
     )

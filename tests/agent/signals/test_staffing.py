@@ -8,7 +8,9 @@ from agent.signals.staffing import compute_staffing
 from agent.tools.records import Employee, Leave
 
 
-def _leave(id: int, employee_id: int, start: datetime, end: datetime, state: str = "validate") -> Leave:
+def _leave(
+    id: int, employee_id: int, start: datetime, end: datetime, state: str = "validate"
+) -> Leave:
     return Leave(id=id, employee_id=employee_id, date_from=start, date_to=end, state=state)
 
 
@@ -20,7 +22,10 @@ def test_approved_leave_in_the_window_before_a_deadline_is_a_conflict() -> None:
             task(3, user_ids=(12,), date_deadline=datetime(2026, 12, 12)),  # leave refused
             task(4, user_ids=(11,), date_deadline=datetime(2026, 12, 12), state="1_done"),
         ),
-        employees=(Employee(id=21, name="Ann", user_id=11), Employee(id=22, name="Bob", user_id=12)),
+        employees=(
+            Employee(id=21, name="Ann", user_id=11),
+            Employee(id=22, name="Bob", user_id=12),
+        ),
         leaves=(
             _leave(31, 21, datetime(2026, 12, 8), datetime(2026, 12, 10, 18)),
             _leave(32, 22, datetime(2026, 12, 8), datetime(2026, 12, 10, 18), state="refuse"),

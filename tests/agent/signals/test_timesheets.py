@@ -25,16 +25,30 @@ def test_missing_days_exclude_approved_leave_and_late_entries_add_up() -> None:
         period_start=date(2026, 11, 16),
         period_end=date(2026, 12, 4),
         employees=(ann, bob),
-        days=tuple(
-            TimesheetDay(employee_id=1, day=d, hours=8, entries=1, late_entries=1 if i < 4 else 0)
-            for i, d in enumerate(logged)
-        )
-        + (TimesheetDay(employee_id=2, day=date(2026, 11, 24), hours=0, entries=1),),
+        days=(
+            *(
+                TimesheetDay(
+                    employee_id=1, day=d, hours=8, entries=1, late_entries=1 if i < 4 else 0
+                )
+                for i, d in enumerate(logged)
+            ),
+            TimesheetDay(employee_id=2, day=date(2026, 11, 24), hours=0, entries=1),
+        ),
         leaves=(
-            Leave(id=5, employee_id=1, state="validate",
-                  date_from=datetime(2026, 11, 30, 7), date_to=datetime(2026, 12, 1, 17)),
-            Leave(id=6, employee_id=2, state="confirm",
-                  date_from=datetime(2026, 11, 30, 7), date_to=datetime(2026, 12, 1, 17)),
+            Leave(
+                id=5,
+                employee_id=1,
+                state="validate",
+                date_from=datetime(2026, 11, 30, 7),
+                date_to=datetime(2026, 12, 1, 17),
+            ),
+            Leave(
+                id=6,
+                employee_id=2,
+                state="confirm",
+                date_from=datetime(2026, 11, 30, 7),
+                date_to=datetime(2026, 12, 1, 17),
+            ),
         ),
         data_as_of=NOW,
     )
