@@ -129,7 +129,7 @@ def build(version: str, dataset: Dataset, today: str | None = None) -> tuple[Dat
     db.load(dataset)
     _ensure_base(db)
     users = default_users()
-    for user in users:
+    for user in sorted(users, key=lambda u: u.login not in _PREFERRED_UIDS):
         _ensure_user(db, user)
     access = Access(users)
     access.reindex()
