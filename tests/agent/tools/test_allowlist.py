@@ -30,7 +30,7 @@ def test_read_methods_pass(method: str) -> None:
 
 
 def test_unknown_model_is_refused() -> None:
-    with pytest.raises(AllowlistViolation, match="res.partner.bank"):
+    with pytest.raises(AllowlistViolation, match=r"res\.partner\.bank"):
         allowlist.check_model("res.partner.bank")
 
 
@@ -48,4 +48,4 @@ def test_domain_fields_takes_the_head_of_dotted_paths_and_skips_operators() -> N
 
 
 def test_publish_models_are_only_the_three_documented() -> None:
-    assert allowlist.PUBLISH_MODELS == {"project.project", "project.task", "helpdesk.ticket"}
+    assert {"project.project", "project.task", "helpdesk.ticket"} == allowlist.PUBLISH_MODELS

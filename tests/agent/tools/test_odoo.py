@@ -60,7 +60,7 @@ def test_only_fields_the_server_reports_are_requested(
     fake_gw: OdooGateway, recording: RecordingTransport
 ) -> None:
     fake_gw.search_read("project.task", [], ["name", "planned_hours", "allocated_hours"])
-    model, method, args, kwargs = recording.calls[-1]
+    model, method, _args, kwargs = recording.calls[-1]
     assert (model, method) == ("project.task", "search_read")
     assert kwargs["fields"] == ["name", "allocated_hours"]  # planned_hours absent in 18
 
@@ -162,7 +162,7 @@ class _FlakyOdoo(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         params = body.get("params", {})
         if self.path == "/web/webclient/version_info":
