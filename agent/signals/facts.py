@@ -32,7 +32,7 @@ from agent.signals.helpdesk import (
     sla,
     ticket_text,
 )
-from agent.signals.schedule import ScheduleSignals, compute_schedule, idle_days
+from agent.signals.schedule import ScheduleSignals, compute_schedule, idle_days, is_started
 from agent.signals.security import InjectionScanner, resolve_scan, security_findings
 from agent.signals.sentiment import analyze
 from agent.signals.staffing import StaffingSignals, compute_staffing
@@ -294,7 +294,7 @@ def build_task_facts(
     idle = idle_days(task, now)
     if idle is not None:
         figures.append(K.figure(K.TASK_IDLE_DAYS, idle, [ctx.subject]))
-        if open_ and idle >= th.schedule.stalled_days:
+        if open_ and is_started(task) and idle >= th.schedule.stalled_days:
             findings.append(
                 ctx.finding(
                     RiskCategory.SCHEDULE,

@@ -3,8 +3,10 @@
 - schedule slip = elapsed share - percent complete (ratio; positive = behind).
 - overdue task: open (not done, canceled or closed) with `date_deadline` < now.
 - overdue milestone: not reached with `deadline` < today; days overdue = today - deadline.
-- stalled task (rule): open, and both its last stage change (`date_last_stage_update`,
-  else `create_date`) and its last write (`write_date`) are at least `stalled_days` old.
+- stalled task (rule): open, started (it changed stage since creation or has hours
+  logged: an untouched backlog task is waiting, not stalled), and both its last stage
+  change (`date_last_stage_update`, else `create_date`) and its last write
+  (`write_date`) are at least `stalled_days` old.
   Timesheet totals per task carry no dates, so "no hours in the window" is read from
   `write_date`: logging hours recomputes the task's effective hours, which writes it.
 """
@@ -72,10 +74,18 @@ def idle_days(task: Task, now: datetime) -> int | None:
     return (naive_utc(now) - max(moments)).days
 
 
+def is_started(task: Task) -> bool:
+    """Moved stage since creation, or has hours logged."""
+    moved = task.date_last_stage_update is not None and (
+        task.create_date is None or task.date_last_stage_update > task.create_date
+    )
+    return moved or task.effective_hours > 0
+
+
 def stalled_tasks(tasks: tuple[Task, ...], now: datetime, days: int) -> tuple[StalledTask, ...]:
     found: list[StalledTask] = []
     for task in tasks:
-        if not is_open(task):
+        if not is_open(task) or not is_started(task):
             continue
         idle = idle_days(task, now)
         if idle is not None and idle >= days:

@@ -39,7 +39,8 @@ def test_a_task_is_stalled_only_when_both_stage_and_write_are_old() -> None:
             2, date_last_stage_update=old_stage, write_date=datetime(2026, 11, 29)
         ),  # hours logged
         task(3, date_last_stage_update=old_stage, write_date=old_stage, state="1_done"),
-        task(4, create_date=old_stage),  # never moved: falls back to create_date
+        task(4, create_date=old_stage, effective_hours=3),  # no stage move: create_date
+        task(5, create_date=old_stage, date_last_stage_update=old_stage),  # untouched backlog
     )
     sig = compute_schedule(bundle(tasks=tasks), NOW, 21, None, None)
     assert [(s.task.id, s.idle_days) for s in sig.stalled_tasks] == [(4, 30), (1, 25)]
