@@ -1,0 +1,1 @@
+"""Building blocks of the demo firm generator (`demo_odoo.generator`)."""
