@@ -13,6 +13,7 @@ index silently: rebuilding needs the tickets again, which only the caller can su
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -50,6 +51,7 @@ class IndexStats:
     embedded: int = 0
     skipped_unchanged: int = 0
     high_water_mark: datetime | None = None
+    metadata_only: int = 0  # text unchanged (same vector), labels or stage changed
 
 
 class LabelSuggestion(NamedTuple):
@@ -84,7 +86,11 @@ def _hours(start: datetime | None, end: datetime | None) -> float:
     return round((end - start).total_seconds() / 3600.0, 2)
 
 
-def ticket_metadata(ticket: Ticket) -> Metadata:
+def _digest(document: str) -> str:
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()[:16]
+
+
+def ticket_metadata(ticket: Ticket, document: str) -> Metadata:
     """Flat scalar metadata (chromadb stores no None): '' / -1 mean unknown."""
     return {
         "ticket_id": ticket.id,
@@ -101,6 +107,7 @@ def ticket_metadata(ticket: Ticket) -> Metadata:
         "close_date": _iso(ticket.closed_date),
         "resolution_hours": _hours(ticket.create_date, ticket.closed_date),
         "write_date": _iso(ticket.write_date),
+        "doc_sha": _digest(document),  # change detection when Odoo gives no write_date
     }
 
 
@@ -153,9 +160,11 @@ class TicketIndex:
                 stored = self._stored_identity()
                 if stored != self._wanted_identity():
                     raise IndexModelMismatch(
-                        f"the ticket index at {self.path} was built with {stored}, but "
-                        f"{self._wanted_identity()} is configured (TRIAGE_EMBEDDING_MODEL): "
-                        "run `triage index --rebuild`"
+                        f"the ticket index at {self.path} was built with "
+                        f"{stored['embedding_model']} ({stored['embedding_version']}, "
+                        f"schema {stored['schema']}) but {self.embedding.model_id} "
+                        f"({self.embedding.model_version}, schema {_SCHEMA}) is configured "
+                        "(TRIAGE_EMBEDDING_MODEL): run `triage index --rebuild`"
                     )
                 return self._client.get_collection(COLLECTION, embedding_function=ef)
         metadata: dict[str, Any] = {**self._wanted_identity(), "high_water_mark": ""}
@@ -190,39 +199,58 @@ class TicketIndex:
 
     # --- writing ----------------------------------------------------------------------
     def index(self, tickets: Iterable[Ticket]) -> IndexStats:
-        """Embed and upsert tickets whose `write_date` changed since they were indexed."""
-        seen = embedded = skipped = 0
+        """Embed and upsert tickets whose `write_date` changed since they were indexed.
+
+        A ticket whose text did not change (a stage or team move) only gets its metadata
+        updated: embedding is the expensive part, so it runs only for new or edited text.
+        """
+        seen = embedded = skipped = relabel = 0
         mark = self.high_water_mark
         for batch in _batches(tickets, self.batch_size):
             seen += len(batch)
             ids = [str(t.id) for t in batch]
             stored = self._collection.get(ids=ids, include=["metadatas"])
             known = {
-                i: str((m or {}).get("write_date", ""))
+                i: dict(m or {})
                 for i, m in zip(stored["ids"], stored["metadatas"] or [], strict=False)
             }
-            changed = [
-                t
-                for t in batch
-                if t.write_date is None or known.get(str(t.id)) != _iso(t.write_date)
-            ]
-            skipped += len(batch) - len(changed)
+            changed: list[tuple[Ticket, str, Metadata]] = []
+            relabelled: list[tuple[Ticket, Metadata]] = []
             for ticket in batch:
                 if ticket.write_date and (mark is None or ticket.write_date > mark):
                     mark = ticket.write_date
+                previous = known.get(str(ticket.id))
+                if (
+                    previous is not None
+                    and ticket.write_date is not None
+                    and previous.get("write_date") == _iso(ticket.write_date)
+                ):
+                    continue  # unchanged in Odoo
+                document = ticket_document(ticket)
+                metadata = ticket_metadata(ticket, document)
+                if previous is None or previous.get("doc_sha") != metadata["doc_sha"]:
+                    changed.append((ticket, document, metadata))
+                elif previous != metadata:
+                    relabelled.append((ticket, metadata))  # stage/team moved, same text
+            if relabelled:
+                self._collection.update(
+                    ids=[str(t.id) for t, _ in relabelled], metadatas=[m for _, m in relabelled]
+                )
+            relabel += len(relabelled)
+            skipped += len(batch) - len(changed) - len(relabelled)
             if not changed:
                 continue
-            documents = [ticket_document(t) for t in changed]
+            documents = [document for _, document, _ in changed]
             self._collection.upsert(
-                ids=[str(t.id) for t in changed],
+                ids=[str(t.id) for t, _, _ in changed],
                 documents=documents,
                 embeddings=self.embedding(documents),
-                metadatas=[ticket_metadata(t) for t in changed],
+                metadatas=[m for _, _, m in changed],
             )
             embedded += len(changed)
         if mark is not None and mark != self.high_water_mark:
             self._set_high_water_mark(mark)
-        return IndexStats(seen, embedded, skipped, mark)
+        return IndexStats(seen, embedded, skipped, mark, relabel)
 
     def remove(self, ticket_ids: Iterable[int]) -> None:
         """Forget tickets (deleted or archived in Odoo)."""

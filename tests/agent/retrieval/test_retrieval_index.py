@@ -142,3 +142,30 @@ def test_documents_are_plain_text_without_pii(index: TicketIndex) -> None:
     assert "1234 5678" not in document
     assert "Floor 3" in document.replace("\xa0", " ")
     assert html_to_text("<p>a</p><p>b</p>") == "a\nb"
+
+
+def test_stage_change_updates_metadata_without_embedding_again(tmp_path: Path) -> None:
+    counting = CountingMiniLM()
+    idx = TicketIndex(tmp_path / "chroma", counting)
+    title, desc, category, team = "Two-factor code is always rejected", "Refused.", "Access", "IT"
+    idx.index([make_ticket(8, title, desc, category, team)])
+    before = counting.embedded
+
+    moved = make_ticket(8, title, desc, category, "Security", write_offset_h=2, closed=True)
+    stats = idx.index([moved])
+    assert (stats.embedded, stats.metadata_only, counting.embedded) == (0, 1, before)
+    hit = idx.query_similar(title, k=1)[0]
+    assert (hit.team, hit.closed) == ("Security", True)
+
+
+def test_tickets_without_write_date_are_compared_by_text(tmp_path: Path) -> None:
+    counting = CountingMiniLM()
+    idx = TicketIndex(tmp_path / "chroma", counting)
+    undated = [t.model_copy(update={"write_date": None}) for t in corpus_tickets()]
+    idx.index(undated)
+    before = counting.embedded
+    assert idx.index(undated).skipped_unchanged == len(undated)
+    edited = undated[0].model_copy(update={"name": "VPN disconnects every ten minutes"})
+    assert idx.index([edited]).embedded == 1
+    assert counting.embedded == before + 1
+    assert idx.high_water_mark is None
