@@ -41,6 +41,7 @@ from agent.signals import facts as facts_builders
 from agent.tools import readers
 from agent.tools.odoo import OdooGateway
 from agent.tools.records import ProjectBundle, TicketBundle
+from agent.signals.status import rag_of
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,11 @@ class PipelineContext:
     retrieval: Any | None = None  # agent.retrieval.TicketIndex when an index exists
     _analysts: dict[str, Analyst] = field(default_factory=dict)
     _user_ids: dict[str, int | None] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def odoo_version(self) -> int:
+        return int(self.gateway.version.major)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> PipelineContext:
@@ -97,7 +103,7 @@ class PipelineContext:
             self.ledger,
             odoo_base_url=self.gateway.base_url,
             dry_run=dry_run,
-            review_days={s.value: d for s, d in self.policy.review_days().items()},
+            review_days={s.value: d for s, d in self.policy.approval.review_deadline_days.items()},
         )
 
     def user_id_for_login(self, login: str) -> int | None:
@@ -145,7 +151,7 @@ def _reviewer_role(ctx: PipelineContext, kind: Kind, model: str, findings: list[
     if not findings:
         return ReviewerRole.HELPDESK_LEAD if model == "helpdesk.ticket" else ReviewerRole.PM
     worst = max(findings, key=lambda f: f.severity.rank)
-    return ctx.policy.reviewer_for(worst.category, worst.severity, model)
+    return ctx.policy.approval.reviewer_for(worst.category, worst.severity, model)
 
 
 def _reviewer_user(
@@ -153,7 +159,7 @@ def _reviewer_user(
 ) -> int | None:
     if role is ReviewerRole.PM and manager_id:
         return manager_id
-    login = ctx.policy.reviewer_login(role)
+    login = ctx.policy.approval.reviewer_logins.get(role)
     user_id = ctx.user_id_for_login(login) if login else None
     return user_id or manager_id
 
@@ -223,14 +229,40 @@ def _finish(
     )
 
 
+def _compliance_findings(ctx: PipelineContext, now: datetime) -> list[RiskFinding]:
+    """Firm-wide timesheet compliance, read once per day and shared by every project."""
+    key = f"compliance:{now.date().isoformat()}"
+    if key not in ctx._cache:
+        th = ctx.policy.thresholds.timesheets
+        # enough calendar days to hold the window's working days, weekends and holidays
+        start = now.date() - timedelta(days=th.window_working_days * 2 + 7)
+        compliance = readers.read_timesheet_compliance(ctx.gateway, start, now.date())
+        ctx._cache[key] = facts_builders.build_compliance_findings(
+            compliance, ctx.policy, now, ctx.gateway.base_url, odoo_version=ctx.odoo_version
+        )
+    findings: list[RiskFinding] = ctx._cache[key]
+    return findings
+
+
 def _project_facts(ctx: PipelineContext, project_id: int) -> ProjectFacts:
+    """Project signals plus the compliance findings of the people who log time on it."""
     now = ctx.now()
     bundle = readers.read_project_bundle(ctx.gateway, project_id, now)
-    compliance = readers.read_timesheet_compliance(
-        ctx.gateway, *facts_builders.compliance_window(ctx.policy, now.date())
+    facts = facts_builders.build_project_facts(
+        bundle, ctx.policy, now, ctx.gateway.base_url, odoo_version=ctx.odoo_version
     )
-    return facts_builders.build_project_facts(
-        bundle, ctx.policy, now, ctx.gateway.base_url, compliance=compliance
+    team = {t.employee_id for t in bundle.hours_by_employee if t.employee_id}
+    compliance = [
+        f
+        for f in _compliance_findings(ctx, now)
+        if f.subject is not None and f.subject.model == "hr.employee" and f.subject.id in team
+    ]
+    if not compliance:
+        return facts
+    findings = (*facts.findings, *compliance)
+    refs = facts.read_refs | {r.key for f in compliance for r in f.evidence}
+    return facts.model_copy(
+        update={"findings": findings, "rag": rag_of(findings), "read_refs": refs}
     )
 
 
@@ -302,7 +334,9 @@ def summarize_task(
     now = ctx.now()
     project_id = readers.project_of_task(ctx.gateway, task_id)
     bundle = readers.read_project_bundle(ctx.gateway, project_id, now)
-    facts = facts_builders.build_task_facts(bundle, task_id, ctx.policy, now, ctx.gateway.base_url)
+    facts = facts_builders.build_task_facts(
+        bundle, task_id, ctx.policy, now, ctx.gateway.base_url, odoo_version=ctx.odoo_version
+    )
     result: AnalystResult[StatusSummary] = ctx.analyst(analyst).summarize_task(facts)
     return _finish(
         ctx, "summarize_task", Kind.STATUS_SUMMARY, result, bundle, facts.findings,
@@ -314,21 +348,27 @@ def _ticket_facts(ctx: PipelineContext, ticket_id: int) -> TicketFacts:
     now = ctx.now()
     bundle = readers.read_ticket_bundle(ctx.gateway, ticket_id, now)
     similar: tuple[Any, ...] = ()
-    duplicate = None
-    labels = None
     if ctx.retrieval is not None:
-        similar = tuple(ctx.retrieval.query_similar(bundle.ticket, k=ctx.policy.retrieval.top_k))
-        duplicate = ctx.retrieval.probable_duplicate(similar)
-        labels = ctx.retrieval.suggest_labels(similar)
-    return facts_builders.build_ticket_facts(
-        bundle,
-        ctx.policy,
-        now,
-        ctx.gateway.base_url,
-        similar=similar,
-        probable_duplicate_of=duplicate,
-        neighbour_labels=labels,
+        similar = tuple(
+            ctx.retrieval.query_similar(
+                bundle.ticket, k=ctx.policy.retrieval.top_k, exclude_id=ticket_id
+            )
+        )
+    facts = facts_builders.build_ticket_facts(
+        bundle, ctx.policy, now, ctx.gateway.base_url, similar=similar,
+        odoo_version=ctx.odoo_version,
     )
+    if ctx.retrieval is not None and similar:
+        category, team, confidence, evidence = ctx.retrieval.suggest_labels(similar)
+        update: dict[str, Any] = {}
+        if category and not facts.category_guess:
+            update["category_guess"] = category
+            update["category_reason"] = f"most similar resolved tickets ({confidence:.0%} vote)"
+        if team is not None:
+            update["team_guess"] = team
+        if update:
+            facts = facts.model_copy(update=update)
+    return facts
 
 
 def triage_ticket(
@@ -496,10 +536,6 @@ def run_job(
     return data
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 __all__ = [
     "JobResult",
     "PipelineContext",
@@ -510,6 +546,5 @@ __all__ = [
     "scan_portfolio",
     "summarize_project",
     "summarize_task",
-    "timedelta",
     "triage_ticket",
 ]

@@ -186,6 +186,16 @@ class Approval(_Strict):
         }
     )
 
+    reviewer_logins: dict[ReviewerRole, str] = Field(
+        default_factory=lambda: {
+            ReviewerRole.DELIVERY_LEAD: "admin",
+            ReviewerRole.FINANCE: "admin",
+            ReviewerRole.HELPDESK_LEAD: "admin",
+        },
+        description="Odoo login of the person who reviews for each role; the PM role goes to "
+        "the project's manager when there is one.",
+    )
+
     def reviewer_for(
         self, category: RiskCategory, severity: Severity, model: str | None = None
     ) -> ReviewerRole:
