@@ -92,6 +92,26 @@ class NumberClaim:
     value: float
     tolerance: float
     percent: bool
+    unit: str | None = None  # "money", "hours", "days" when the text says so
+
+
+_UNIT_WORDS: Final = (
+    ("money", re.compile(r"\s?(?:eur|usd|gbp|chf|euros?|dollars?)\b", re.I)),
+    ("hours", re.compile(r"\s?(?:h|hrs?|hours?)\b", re.I)),
+    ("days", re.compile(r"\s?(?:d|days?|working days|business days)\b", re.I)),
+)
+_FIGURE_UNITS: Final = {
+    "money": frozenset({"EUR", "USD", "GBP", "CHF", "eur", "usd", "gbp", "€", "$", "£"}),
+    "hours": frozenset({"h", "hours", "hrs"}),
+    "days": frozenset({"days", "d", "day"}),
+}
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    for unit, pattern in _UNIT_WORDS:
+        if pattern.match(text, end):
+            return unit
+    return None
 
 
 def _walk(obj: Any, path: str) -> Iterator[tuple[str, Any]]:
@@ -137,7 +157,8 @@ def extract_numbers(text: str) -> list[NumberClaim]:
         bare_int = decimals == 0 and not suffix and not currency
         if bare_int and (abs(value) <= SMALL_INT_MAX or 1900 <= value <= 2100):
             continue
-        claims.append(NumberClaim(m.group(0).strip(), value, tolerance, percent))
+        unit = "money" if currency else None if percent else _unit_after(cleaned, m.end())
+        claims.append(NumberClaim(m.group(0).strip(), value, tolerance, percent, unit))
     for m in _UNIT_GLUE.finditer(cleaned):  # "36h", "5d": the number is glued to a unit
         start = m.start()
         while start > 0 and (cleaned[start - 1].isdigit() or cleaned[start - 1] in ".,"):
@@ -145,11 +166,20 @@ def extract_numbers(text: str) -> list[NumberClaim]:
         raw = cleaned[start : m.start() + 1].replace(",", "")
         if raw and not (start > 0 and cleaned[start - 1].isalpha()):
             decimals = len(raw.split(".")[1]) if "." in raw else 0
-            claims.append(NumberClaim(raw, float(raw), 0.5 * 10**-decimals + 1e-9, False))
+            unit = (
+                "hours"
+                if cleaned[m.start() + 1] == "h"
+                else "days"
+                if m.group(0)[1] == "d"
+                else None
+            )
+            claims.append(NumberClaim(raw, float(raw), 0.5 * 10**-decimals + 1e-9, False, unit))
     return claims
 
 
 def _matches(claim: NumberClaim, figure: Figure) -> bool:
+    if claim.unit and figure.unit and figure.unit not in _FIGURE_UNITS[claim.unit]:
+        return False  # "12 days" is not the 12 % progress figure
     v = abs(figure.value)
     n = abs(claim.value)
     is_ratio = figure.unit == "ratio" or figure.key.endswith("ratio")

@@ -8,9 +8,7 @@ def test_emails_phones_ibans_cards_and_names_are_replaced() -> None:
         "FR76 3000 6000 0112 3456 7890 189 with card 4111 1111 1111 1111."
     )
     out = r.redact(text)
-    assert out.text == (
-        "[NAME_1] ([EMAIL_1], [PHONE_1]) pays from [IBAN_1] with card [CARD_1]."
-    )
+    assert out.text == ("[NAME_1] ([EMAIL_1], [PHONE_1]) pays from [IBAN_1] with card [CARD_1].")
     assert restore(out.text, out.mapping) == text
 
 
@@ -36,7 +34,9 @@ def test_card_number_failing_luhn_is_left_alone() -> None:
 
 
 def test_business_numbers_are_not_redacted() -> None:
-    text = "Invoice INV/2026/0042 of 2026-11-03: 12,500.00 EUR for 150 hours, ticket HT00012, SO1234."
+    text = (
+        "Invoice INV/2026/0042 of 2026-11-03: 12,500.00 EUR for 150 hours, ticket HT00012, SO1234."
+    )
     assert redact_text(text) == text
 
 

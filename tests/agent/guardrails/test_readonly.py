@@ -24,10 +24,12 @@ def test_allowlist_holds_no_write_verbs() -> None:
 def test_other_tools_are_refused_and_logged_as_security_events(
     name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger=SECURITY_LOGGER_NAME):
-        with pytest.raises(ToolNotAllowedError, match="read-only allowlist"):
-            assert_tool_allowed(name)
+    with (
+        caplog.at_level(logging.WARNING, logger=SECURITY_LOGGER_NAME),
+        pytest.raises(ToolNotAllowedError, match="read-only allowlist"),
+    ):
+        assert_tool_allowed(name)
     record = caplog.records[-1]
     assert record.name == SECURITY_LOGGER_NAME
-    assert getattr(record, "security_event") == "tool_refused"
-    assert getattr(record, "tool_name") == name
+    assert record.__dict__["security_event"] == "tool_refused"
+    assert record.__dict__["tool_name"] == name
