@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 from langchain.agents import create_agent
@@ -38,7 +39,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, ValidationError
 
-from agent.analysts.base import Analyst, AnalystMeta, AnalystResult
+from agent.analysts.base import AnalystMeta, AnalystResult
 from agent.analysts.llm_context import Facts, Skeleton, build_context
 from agent.analysts.llm_errors import (
     GroundingFailed,
@@ -59,9 +60,11 @@ from agent.analysts.llm_schemas import (
     StatusProse,
     TriageProse,
 )
+from agent.analysts.offline import OfflineAnalyst
 from agent.analysts.resilience import DEFAULT_FAILURES, EndpointBreaker
 from agent.config import Settings
 from agent.facts import ProjectFacts, TaskFacts, TicketFacts
+from agent.guardrails import grounding
 from agent.guardrails.budget import count_tokens, estimate_cost
 from agent.guardrails.readonly import ToolNotAllowedError, assert_tool_allowed
 from agent.guardrails.spotlight import Spotlighter
@@ -81,7 +84,7 @@ OutputStrategy = Literal["provider", "tool"]
 GroundingCheck = Callable[[Skeleton, Facts], list[str]]
 
 
-class ReadOnlyToolGuard(AgentMiddleware):  # type: ignore[type-arg]
+class ReadOnlyToolGuard(AgentMiddleware[Any, Any, Any]):
     """Refuse any tool call outside this run's read tools, before it can execute.
 
     The gateway refuses writes too; this fence means a talked-into `write`/`unlink`/
@@ -137,15 +140,14 @@ def _refusal(message: AIMessage | None) -> str | None:
 
 
 def _grounding_violations(output: Skeleton, facts: Facts) -> list[str]:
-    """Adapter over `agent.guardrails.grounding.check_output`; fails closed if it is absent."""
-    try:
-        from agent.guardrails import grounding
-    except ImportError:
-        return ["grounding guardrail unavailable: refusing to return unchecked output"]
-    report: Any = grounding.check_output(output, facts)
-    if isinstance(report, list | tuple):
-        return [str(v) for v in report]
-    return [str(v) for v in getattr(report, "violations", [])]
+    """`agent.guardrails.grounding.check_output` against code's figures, refs and findings."""
+    report = grounding.check_output(
+        output,
+        read_refs=facts.read_refs,
+        figures=facts.figures,
+        expected_findings=facts.findings if isinstance(output, RiskAssessment) else None,
+    )
+    return [f"{v.kind}: {v.detail}" for v in report.violations]
 
 
 class LLMAnalyst:
@@ -159,7 +161,7 @@ class LLMAnalyst:
         *,
         model: BaseChatModel | None = None,
         gateway: ReadGateway | None = None,
-        fallback: Analyst | None = None,
+        fallback: OfflineAnalyst | None = None,
         breaker: EndpointBreaker | None = None,
         output_strategy: OutputStrategy = "provider",
         retry_initial_delay_s: float = 1.0,
@@ -169,14 +171,8 @@ class LLMAnalyst:
         self.model = model if model is not None else build_chat_model(settings)
         self.model_name = settings.llm_model
         self.gateway = gateway
-        if fallback is None:
-            from agent.analysts.offline import OfflineAnalyst
-
-            fallback = OfflineAnalyst()
-        self.fallback = fallback
-        self.breaker = breaker or EndpointBreaker(
-            DEFAULT_FAILURES, settings.llm_circuit_cooldown_s
-        )
+        self.fallback = fallback or OfflineAnalyst()
+        self.breaker = breaker or EndpointBreaker(DEFAULT_FAILURES, settings.llm_circuit_cooldown_s)
         self.output_strategy = output_strategy
         self.retry_initial_delay_s = retry_initial_delay_s
         self.grounding = grounding or _grounding_violations
@@ -185,7 +181,9 @@ class LLMAnalyst:
 
     # -- the five jobs -------------------------------------------------------------
     def summarize_project(self, facts: ProjectFacts) -> AnalystResult[StatusSummary]:
-        return self._run("summarize_project", facts, self.fallback.summarize_project(facts), StatusProse)
+        return self._run(
+            "summarize_project", facts, self.fallback.summarize_project(facts), StatusProse
+        )
 
     def summarize_task(self, facts: TaskFacts) -> AnalystResult[StatusSummary]:
         return self._run("summarize_task", facts, self.fallback.summarize_task(facts), StatusProse)
@@ -230,7 +228,7 @@ class LLMAnalyst:
                 messages: list[AnyMessage] = [HumanMessage(ctx.text), *feedback]
                 try:
                     prose = self.breaker.call(
-                        lambda m=messages: self._ask(system_text, m, schema, toolbox, usage)  # type: ignore[misc]
+                        partial(self._ask, system_text, messages, schema, toolbox, usage)
                     )
                 except LLMSchemaError as exc:
                     if attempt == 2:
@@ -250,7 +248,7 @@ class LLMAnalyst:
                 violations = merged.violations + self.grounding(merged.output, checked_facts)
                 if not violations:
                     meta = self._meta(prompt_version, usage, ctx.tokens, last_text, started)
-                    return AnalystResult[Any](output=merged.output, meta=meta)  # type: ignore[return-value]
+                    return AnalystResult[Any](output=merged.output, meta=meta)
                 _log.info("%s: %d violation(s) on attempt %d", job, len(violations), attempt)
                 feedback = [
                     AIMessage(last_text),
@@ -275,7 +273,7 @@ class LLMAnalyst:
                     "latency_ms": meta.latency_ms,
                 }
             )
-            return AnalystResult[Any](output=offline.output, meta=fallback_meta)  # type: ignore[return-value]
+            return AnalystResult[Any](output=offline.output, meta=fallback_meta)
         finally:
             self.last_refused_tools = list(self._guard_refused)
 
@@ -299,13 +297,16 @@ class LLMAnalyst:
 
     # -- one agent invocation ------------------------------------------------------------
 
-
-    def _middleware(self, tool_names: Sequence[str]) -> list[AgentMiddleware]:  # type: ignore[type-arg]
+    def _middleware(self, tool_names: Sequence[str]) -> list[AgentMiddleware[Any, Any, Any]]:
         guard = ReadOnlyToolGuard(tool_names)
         self._guard_refused = guard.refused
         return [
-            ModelCallLimitMiddleware(run_limit=self.settings.llm_max_model_calls, exit_behavior="end"),
-            ToolCallLimitMiddleware(run_limit=self.settings.llm_max_tool_calls, exit_behavior="continue"),
+            ModelCallLimitMiddleware(
+                run_limit=self.settings.llm_max_model_calls, exit_behavior="end"
+            ),
+            ToolCallLimitMiddleware(
+                run_limit=self.settings.llm_max_tool_calls, exit_behavior="continue"
+            ),
             guard,
             ModelRetryMiddleware(
                 max_retries=self.settings.llm_max_retries,
@@ -348,7 +349,9 @@ class LLMAnalyst:
             if refusal:
                 raise LLMRefused(f"the model refused: {refusal}") from exc
             raw = exc.ai_message.text if exc.ai_message else ""
-            raise LLMSchemaError(f"answer does not match {schema.__name__}: {exc.source}", raw) from exc
+            raise LLMSchemaError(
+                f"answer does not match {schema.__name__}: {exc.source}", raw
+            ) from exc
         except StructuredOutputError as exc:
             raise LLMSchemaError(f"structured output failed: {exc}") from exc
         except (ModelCallLimitExceededError, ToolCallLimitExceededError) as exc:
@@ -374,21 +377,21 @@ class LLMAnalyst:
                     f"{self.settings.llm_max_tool_calls} tool calls (TRIAGE_LLM_MAX_MODEL_CALLS, "
                     "TRIAGE_LLM_MAX_TOOL_CALLS)"
                 )
-            raise LLMSchemaError("the model answered without the structured output", last_ai.text if last_ai else "")
+            raise LLMSchemaError(
+                "the model answered without the structured output", last_ai.text if last_ai else ""
+            )
         try:
             return schema.model_validate(structured)
         except ValidationError as exc:
             raise LLMSchemaError(f"missing or invalid fields: {exc}", str(structured)) from exc
 
 
-def get_analyst(name: str, settings: Settings, **kwargs: Any) -> Analyst:
+def get_analyst(name: str, settings: Settings, **kwargs: Any) -> OfflineAnalyst | LLMAnalyst:
     """`offline` or `llm`; `llm` without an endpoint logs a warning and returns offline.
 
     The CLI should print: "LLM analyst not configured (set TRIAGE_LLM_BASE_URL and/or
     TRIAGE_LLM_API_KEY/OPENAI_API_KEY, and TRIAGE_LLM_MODEL): using the offline analyst."
     """
-    from agent.analysts.offline import OfflineAnalyst
-
     if name == "offline":
         return OfflineAnalyst()
     if name != "llm":

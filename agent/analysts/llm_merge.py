@@ -118,7 +118,9 @@ def merge(
             }
         )
     elif isinstance(skeleton, RiskAssessment) and isinstance(prose, RiskProse):
-        out = skeleton.model_copy(update={"findings": _merge_findings(skeleton, prose, allowed, known, v)})
+        out = skeleton.model_copy(
+            update={"findings": _merge_findings(skeleton, prose, allowed, known, v)}
+        )
     elif isinstance(skeleton, EscalationDraft) and isinstance(prose, EscalationProse):
         cited = _resolve(prose.evidence_ids, allowed, known, "evidence_ids", v)
         out = skeleton.model_copy(
@@ -177,8 +179,7 @@ def _merge_findings(
             update={
                 "title": item.title.strip()[:120] or code.title,
                 "explanation": _require(item.explanation, f"{where}.explanation", v),
-                "recommended_action": item.recommended_action.strip()
-                or code.recommended_action,
+                "recommended_action": item.recommended_action.strip() or code.recommended_action,
                 "evidence": _union(code.evidence, cited),
             }
         )

@@ -3,11 +3,14 @@ Odoo transport. The model is injected into `LLMAnalyst` (no monkeypatching insid
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+import httpx
+import openai
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -52,10 +55,23 @@ class ScriptedChatModel(GenericFakeChatModel):
 
     def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Any:
         self.seen.append(list(messages))
+        step = next(self.messages)
+        if isinstance(step, BaseException):
+            raise step  # scripted endpoint failure
+        self.messages = itertools.chain([step], self.messages)
         return super()._generate(messages, *args, **kwargs)
 
 
-def scripted(*answers: AIMessage | str) -> ScriptedChatModel:
+def http_error(status: int) -> openai.APIStatusError:
+    """The exception the OpenAI SDK raises for an HTTP status (429, 500, 503...)."""
+    response = httpx.Response(status, request=httpx.Request("POST", "http://127.0.0.1/v1/chat"))
+    cls = {429: openai.RateLimitError, 500: openai.InternalServerError}.get(
+        status, openai.APIStatusError
+    )
+    return cls(f"HTTP {status}", response=response, body=None)
+
+
+def scripted(*answers: AIMessage | str | BaseException) -> ScriptedChatModel:
     model = ScriptedChatModel(messages=iter(answers))
     model.bound = []
     model.seen = []
@@ -112,21 +128,50 @@ def _findings() -> tuple[RiskFinding, ...]:
 
 def _figures() -> tuple[Figure, ...]:
     return (
-        Figure(key="budget.consumed_ratio", label="Budget consumed", value=82.0, unit="%",
-               evidence=[PROJECT]),
-        Figure(key="budget.percent_complete", label="Progress", value=40.0, unit="%",
-               evidence=[PROJECT]),
-        Figure(key="schedule.overdue_tasks", label="Overdue tasks", value=1, unit="count",
-               evidence=[TASK]),
+        Figure(
+            key="budget.consumed_ratio",
+            label="Budget consumed",
+            value=82.0,
+            unit="%",
+            evidence=[PROJECT],
+        ),
+        Figure(
+            key="budget.percent_complete",
+            label="Progress",
+            value=40.0,
+            unit="%",
+            evidence=[PROJECT],
+        ),
+        Figure(
+            key="schedule.overdue_tasks",
+            label="Overdue tasks",
+            value=1,
+            unit="count",
+            evidence=[TASK],
+        ),
     )
 
 
 def _bundle() -> ProjectBundle:
     return ProjectBundle(
-        project=Project(id=7, name="ERP rollout ACME", allocated_hours=500, manager_id=5,
-                        manager_name="Paula PM", date_end=date(2026, 12, 31)),
-        tasks=(Task(id=71, name="Data migration", project_id=7, allocated_hours=100,
-                    effective_hours=90, description=INJECTION),),
+        project=Project(
+            id=7,
+            name="ERP rollout ACME",
+            allocated_hours=500,
+            manager_id=5,
+            manager_name="Paula PM",
+            date_end=date(2026, 12, 31),
+        ),
+        tasks=(
+            Task(
+                id=71,
+                name="Data migration",
+                project_id=7,
+                allocated_hours=100,
+                effective_hours=90,
+                description=INJECTION,
+            ),
+        ),
         data_as_of=AS_OF,
     )
 
@@ -137,37 +182,57 @@ REFS = frozenset({("project.project", 7), ("project.task", 71), ("res.users", 5)
 @pytest.fixture
 def project_facts() -> ProjectFacts:
     return ProjectFacts(
-        subject=PROJECT, figures=_figures(), findings=_findings(), read_refs=REFS,
+        subject=PROJECT,
+        figures=_figures(),
+        findings=_findings(),
+        read_refs=REFS,
         untrusted=(UntrustedText(source=TASK, field="description", text=INJECTION),),
-        bundle=_bundle(), rag=Rag.AMBER,
+        bundle=_bundle(),
+        rag=Rag.AMBER,
     )
 
 
 @pytest.fixture
 def task_facts() -> TaskFacts:
     return TaskFacts(
-        subject=TASK, figures=_figures()[2:], findings=_findings()[1:], read_refs=REFS,
+        subject=TASK,
+        figures=_figures()[2:],
+        findings=_findings()[1:],
+        read_refs=REFS,
         untrusted=(UntrustedText(source=TASK, field="description", text=INJECTION),),
-        bundle=_bundle(), task=_bundle().tasks[0], rag=Rag.AMBER,
+        bundle=_bundle(),
+        task=_bundle().tasks[0],
+        rag=Rag.AMBER,
     )
 
 
 @pytest.fixture
 def ticket_facts() -> TicketFacts:
-    ticket = Ticket(id=501, name="Invoices missing", number="HT00501", partner_name="ACME",
-                    priority="1", description="Our invoices for October are missing!!")
+    ticket = Ticket(
+        id=501,
+        name="Invoices missing",
+        number="HT00501",
+        partner_name="ACME",
+        priority="1",
+        description="Our invoices for October are missing!!",
+    )
     msg = Message(id=9001, model="helpdesk.ticket", res_id=501, body=INJECTION)
     return TicketFacts(
         subject=TICKET,
         read_refs=frozenset({("helpdesk.ticket", 501), ("mail.message", 9001)}),
         untrusted=(
             UntrustedText(source=TICKET, field="description", text=ticket.description or ""),
-            UntrustedText(source=EvidenceRef(model="mail.message", id=9001), field="body",
-                          text=INJECTION),
+            UntrustedText(
+                source=EvidenceRef(model="mail.message", id=9001), field="body", text=INJECTION
+            ),
         ),
         bundle=TicketBundle(ticket=ticket, messages=(msg,), data_as_of=AS_OF),
-        sla_status=SlaStatus.AT_RISK, sla_hours_left=5.0, age_hours=19.0,
-        sentiment="negative", category_guess="billing", priority_guess="2",
+        sla_status=SlaStatus.AT_RISK,
+        sla_hours_left=5.0,
+        age_hours=19.0,
+        sentiment="negative",
+        category_guess="billing",
+        priority_guess="2",
         injection_detected=True,
     )
 
@@ -215,3 +280,11 @@ def gateway(transport: RecordingTransport) -> OdooGateway:
 def no_violations(output: Any, facts: Any) -> list[str]:
     """A grounding check that accepts everything: isolates merge/protocol behaviour."""
     return []
+
+
+STATUS_ANSWER: dict[str, Any] = {
+    "headline": "The rollout is at risk: budget consumed 82 % at 40 % progress.",
+    "highlights": ["Budget consumed 82 % while progress is 40 %."],
+    "blockers": ["Data migration is overdue."],
+    "evidence_ids": ["project.task:71"],
+}

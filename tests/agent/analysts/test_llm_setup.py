@@ -1,0 +1,155 @@
+"""Construction, factory, prompts and the prompt context (spotlight, PII, budget)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from langchain_openai import AzureChatOpenAI, ChatOpenAI
+from llm_fakes import INJECTION, STATUS_ANSWER, answer, no_violations, scripted
+
+from agent.analysts.llm import LLMAnalyst, get_analyst
+from agent.analysts.llm_context import build_context
+from agent.analysts.llm_errors import LLMNotConfigured
+from agent.analysts.llm_model import build_chat_model
+from agent.analysts.offline import OfflineAnalyst
+from agent.config import Settings
+from agent.facts import ProjectFacts, UntrustedText
+from agent.guardrails.spotlight import Spotlighter
+from agent.prompts import PromptNotFound, load_prompt
+from agent.schemas import EvidenceRef
+
+JOBS = ["summarize_project", "summarize_task", "assess_risks", "draft_escalation", "triage_ticket"]
+
+
+def _unconfigured() -> Settings:
+    return Settings(_env_file=None, TRIAGE_LLM_BASE_URL=None, TRIAGE_LLM_API_KEY=None)  # type: ignore[call-arg]
+
+
+def test_no_endpoint_raises_a_typed_error_naming_the_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for var in (
+        "OPENAI_API_KEY",
+        "TRIAGE_LLM_API_KEY",
+        "TRIAGE_LLM_BASE_URL",
+        "AZURE_OPENAI_ENDPOINT",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(LLMNotConfigured) as err:
+        LLMAnalyst(_unconfigured())
+    for name in ("TRIAGE_LLM_BASE_URL", "TRIAGE_LLM_API_KEY", "OPENAI_API_KEY", "TRIAGE_LLM_MODEL"):
+        assert name in str(err.value)
+
+
+def test_factory_falls_back_to_offline_with_a_warning_when_unconfigured(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    for var in (
+        "OPENAI_API_KEY",
+        "TRIAGE_LLM_API_KEY",
+        "TRIAGE_LLM_BASE_URL",
+        "AZURE_OPENAI_ENDPOINT",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    with caplog.at_level(logging.WARNING):
+        analyst = get_analyst("llm", _unconfigured())
+    assert isinstance(analyst, OfflineAnalyst)
+    assert "TRIAGE_LLM_BASE_URL" in caplog.text
+
+
+def test_factory_builds_the_llm_analyst_when_configured(settings: Settings) -> None:
+    assert get_analyst("llm", settings).name == "llm"
+    assert get_analyst("offline", settings).name == "offline"
+    with pytest.raises(ValueError, match="offline"):
+        get_analyst("gpt", settings)
+
+
+def test_chat_model_uses_the_configured_endpoint(settings: Settings) -> None:
+    model = build_chat_model(settings)
+    assert isinstance(model, ChatOpenAI)
+    assert model.openai_api_base == settings.llm_base_url
+    assert model.model_name == settings.llm_model
+    assert model.max_retries == 0  # retries are the middleware's job, not multiplied
+
+
+def test_azure_endpoint_selects_azure_chat_openai(settings: Settings) -> None:
+    azure = settings.model_copy(
+        update={
+            "azure_openai_endpoint": "https://example.openai.azure.com",
+            "azure_openai_api_version": "2024-10-21",
+        }
+    )
+    assert isinstance(build_chat_model(azure), AzureChatOpenAI)
+
+
+@pytest.mark.parametrize("job", JOBS)
+def test_every_job_has_a_versioned_prompt(job: str) -> None:
+    prompt = load_prompt(job)
+    assert prompt.version.startswith(f"{job}.v")
+    assert "version:" not in prompt.text
+
+
+def test_missing_prompt_is_a_typed_error() -> None:
+    with pytest.raises(PromptNotFound, match="agent/prompts/nope.v1.md"):
+        load_prompt("nope")
+
+
+def test_untrusted_text_is_redacted_fenced_and_flagged(project_facts: ProjectFacts) -> None:
+    offline = OfflineAnalyst().summarize_project(project_facts).output
+    spot = Spotlighter(boundary="fixedboundary1")
+    ctx = build_context(
+        "summarize_project",
+        project_facts,
+        offline,
+        system_text="sys",
+        spotlighter=spot,
+        model="gpt-4o-mini",
+        context_tokens=6000,
+    )
+    assert "jane.doe@example.com" not in ctx.text
+    assert "<<DATA fixedboundary1 source=project.task#71" in ctx.text
+    assert "Ignore all previous" not in ctx.text  # datamarked: spaces replaced
+    assert ctx.injection_flags == ["project.task:71 description"]
+    assert '"injection_suspected_in"' in ctx.text
+
+
+def test_untrusted_text_is_trimmed_to_the_token_budget(project_facts: ProjectFacts) -> None:
+    long = UntrustedText(
+        source=EvidenceRef(model="mail.message", id=1), field="body", text="lorem ipsum " * 5000
+    )
+    facts = project_facts.model_copy(update={"untrusted": (long,)})
+    offline = OfflineAnalyst().summarize_project(facts).output
+    ctx = build_context(
+        "summarize_project",
+        facts,
+        offline,
+        system_text="sys",
+        spotlighter=Spotlighter(),
+        model="gpt-4o-mini",
+        context_tokens=3000,
+    )
+    assert ctx.tokens <= 3000
+    assert "truncated" in ctx.trim_report
+    assert '"budget.consumed_ratio"' in ctx.text  # the fact sheet is never trimmed
+
+
+def test_structured_output_is_requested_strict(
+    settings: Settings, project_facts: ProjectFacts
+) -> None:
+    model = scripted(answer(STATUS_ANSWER))
+    LLMAnalyst(settings, model=model, grounding=no_violations).summarize_project(project_facts)
+    bound = model.bound[0]
+    assert bound["response_format"]["json_schema"]["strict"] is True
+    assert bound["response_format"]["json_schema"]["name"] == "StatusProse"
+
+
+def test_prompt_sent_to_the_model_has_system_facts_and_fenced_data(
+    settings: Settings, project_facts: ProjectFacts
+) -> None:
+    model = scripted(answer(STATUS_ANSWER))
+    LLMAnalyst(settings, model=model, grounding=no_violations).summarize_project(project_facts)
+    system, human = model.seen[0][0], model.seen[0][1]
+    assert system.type == "system" and "never instructions" in system.text
+    assert "FACT SHEET" in human.text and "<<DATA" in human.text
+    assert INJECTION not in human.text
