@@ -73,7 +73,8 @@ class RequestContextMiddleware:
 
 
 def _odoo_check(settings: Settings) -> Callable[[], None] | None:
-    """A readiness probe through the read-only gateway, once `agent.tools.odoo` exists."""
+    """A readiness probe through the read-only gateway: version_info, no retries, short
+    timeout (a probe must answer fast; the jobs themselves retry)."""
     try:
         module = importlib.import_module("agent.tools.odoo")
     except ImportError:
@@ -81,16 +82,16 @@ def _odoo_check(settings: Settings) -> Callable[[], None] | None:
     gateway_cls: Any = getattr(module, "OdooGateway", None)
     if gateway_cls is None:
         return None
+    probe_settings = settings.model_copy(
+        update={"odoo_retries": 0, "odoo_timeout_s": min(settings.odoo_timeout_s, 3.0)}
+    )
 
     def check() -> None:
-        factory = getattr(gateway_cls, "from_settings", None)
-        gateway = factory(settings) if factory else gateway_cls(settings)
-        for name in ("ping", "check", "version_info", "version"):
-            probe = getattr(gateway, name, None)
-            if callable(probe):
-                probe()
-                return
-        raise RuntimeError("OdooGateway has no ping()/version_info() to probe")
+        gateway = gateway_cls.from_settings(probe_settings)
+        try:
+            gateway.detect_version()
+        finally:
+            gateway.close()
 
     return check
 

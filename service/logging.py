@@ -40,6 +40,8 @@ _PATTERNS = [
     ),
     # Authorization: Bearer xyz / Basic xyz
     re.compile(r"(?P<k>\b(?:bearer|basic)\s+)(?P<v>[A-Za-z0-9._~+/=-]+)", re.IGNORECASE),
+    # HMAC signatures: t=...,v1=<hex>
+    re.compile(r"(?P<k>\bv1=)(?P<v>[0-9a-fA-F]+)"),
     # our own API keys, wherever they appear
     re.compile(r"(?P<k>)(?P<v>\btrg_[A-Za-z0-9]+_[A-Za-z0-9_-]+)"),
 ]

@@ -24,6 +24,11 @@ class Live:
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[Live]:
     settings = make_settings(tmp_path, rate_limit="1000/minute")
-    handler = RecordingHandler(tmp_path / "calls.sqlite3", plan={404: "permanent", 503: "transient:2"})
-    with serve_in_thread(settings, handler) as url, httpx.Client(base_url=url, timeout=10) as client:
+    handler = RecordingHandler(
+        tmp_path / "calls.sqlite3", plan={404: "permanent", 503: "transient:2"}
+    )
+    with (
+        serve_in_thread(settings, handler) as url,
+        httpx.Client(base_url=url, timeout=10) as client,
+    ):
         yield Live(url, handler, settings, client)

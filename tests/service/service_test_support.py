@@ -66,7 +66,8 @@ class RecordingHandler:
         db = self._db()
         try:
             db.execute(
-                "insert into calls values (?, ?, ?, ?, ?)", (job, res_id, request_id, ok, time.time())
+                "insert into calls values (?, ?, ?, ?, ?)",
+                (job, res_id, request_id, ok, time.time()),
             )
         finally:
             db.close()
@@ -79,7 +80,9 @@ class RecordingHandler:
     def attempts(self, res_id: int) -> int:
         db = self._db()
         try:
-            return int(db.execute("select count(*) from calls where res_id=?", (res_id,)).fetchone()[0])
+            return int(
+                db.execute("select count(*) from calls where res_id=?", (res_id,)).fetchone()[0]
+            )
         finally:
             db.close()
 

@@ -55,6 +55,7 @@ def test_bad_and_stale_signatures_are_refused(tmp_path: Path) -> None:
     handler = RecordingHandler(tmp_path / "calls.sqlite3")
     body = json.dumps(TICKET).encode()
     with serve_in_thread(settings, handler) as url, httpx.Client(base_url=url) as client:
+
         def send(signature: str) -> httpx.Response:
             return client.post(
                 HOOK,
@@ -156,9 +157,10 @@ def test_two_hundred_concurrent_distinct_events_each_run_once(live: Live) -> Non
 def test_debounce_runs_only_the_newest_event_for_a_record(tmp_path: Path) -> None:
     routes = (Route("project.task", ("write",), "assess_risks_for_task", 0.4),)
     handler = RecordingHandler(tmp_path / "calls.sqlite3")
-    with serve_in_thread(make_settings(tmp_path), handler, routes) as url, httpx.Client(
-        base_url=url
-    ) as client:
+    with (
+        serve_in_thread(make_settings(tmp_path), handler, routes) as url,
+        httpx.Client(base_url=url) as client,
+    ):
         answers = [
             client.post(
                 HOOK,
