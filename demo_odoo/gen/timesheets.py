@@ -67,7 +67,7 @@ def build_timesheets(b: Builder, people: list[Person], plans: list[ProjectPlan])
                         created + timedelta(days=rng.randint(6, 8)),
                         datetime.combine(today - timedelta(days=1), time(18)),
                     )
-                elif rng.random() < 0.08:
+                elif rng.random() < 0.08 and day < today - timedelta(days=1):
                     created += timedelta(hours=16)  # next morning
                 stamp = fmt_dt(created)
                 project = plan_of[int(task.row["project_id"])]
