@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         default=None, validation_alias="TRIAGE_WEBHOOK_HMAC_SECRET"
     )
     public_url: str = Field(default="http://127.0.0.1:8000", validation_alias="TRIAGE_PUBLIC_URL")
+    ui_session_secret: SecretStr | None = Field(
+        default=None, validation_alias="TRIAGE_UI_SESSION_SECRET"
+    )
     rate_limit: str = Field(default="120/minute", validation_alias="TRIAGE_RATE_LIMIT")
     log_level: str = Field(default="INFO", validation_alias="TRIAGE_LOG_LEVEL")
     worker: Literal["inline", "off"] = Field(
