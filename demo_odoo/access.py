@@ -153,9 +153,7 @@ class Access:
             return not (user.role == "noaccess" and model in _NO_APP_RIGHTS_HIDDEN)
         if model == "mail.activity":
             return True
-        if user.role in ("noaccess", "portal") and model == "project.task" and op == "write":
-            return True
-        return False
+        return user.role in ("noaccess", "portal") and model == "project.task" and op == "write"
 
     def acl_error(self, model: str, op: str) -> AccessError:
         """The recorded ACL AccessError text."""

@@ -73,7 +73,8 @@ def task_subtask_effective(db: Database, rec: Record) -> float:
 
         return {tid: sum(total(c) for c in kids) for tid, kids in children.items()}
 
-    return db.cached("subtask_hours", ("project.task", LINE), build).get(rec["id"], 0.0)
+    hours: dict[int, float] = db.cached("subtask_hours", ("project.task", LINE), build)
+    return hours.get(rec["id"], 0.0)
 
 
 def task_total_spent(db: Database, rec: Record) -> float:
@@ -123,7 +124,8 @@ def project_task_count(db: Database, rec: Record) -> int:
                 out[task["project_id"]] += 1
         return dict(out)
 
-    return db.cached("open_tasks_by_project", ("project.task",), build).get(rec["id"], 0)
+    counts: dict[int, int] = db.cached("open_tasks_by_project", ("project.task",), build)
+    return counts.get(rec["id"], 0)
 
 
 def project_update_count(db: Database, rec: Record) -> int:

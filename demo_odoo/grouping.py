@@ -166,8 +166,23 @@ class GroupBy:
             rank = {r["id"]: i for i, r in enumerate(ordered)}
             first_desc = self.db.parse_order(relation, None)[0][1]
             empty_rank = -1 if first_desc else len(rank) + 1
-            return lambda k: rank.get(k, empty_rank) if k is not False else empty_rank
-        return lambda k: (k is False, k if k is not False else 0)
+
+            def by_rank(k: Any) -> Any:
+                return rank.get(k, empty_rank) if k is not False else empty_rank
+
+            return by_rank
+
+        def by_value(k: Any) -> Any:
+            return (k is False, k if k is not False else 0)
+
+        return by_value
+
+
+def _column_key(index: int, group_key: Callable[[Any], Any]) -> Callable[[tuple[Any, ...]], Any]:
+    def key(k: tuple[Any, ...]) -> Any:
+        return group_key(k[index])
+
+    return key
 
 
 def _aggregate(agg: str, values: list[Any]) -> Any:
@@ -231,7 +246,7 @@ def read_group(
     keys = list(buckets)
     for idx in reversed(range(len(groups))):
         group_key = groups[idx].sort_key()
-        keys.sort(key=lambda k, _i=idx, _g=group_key: _g(k[_i]))
+        keys.sort(key=_column_key(idx, group_key))
     if orderby:
         keys = _order_keys(db, model, groups, buckets, keys, orderby, aggs)
 
@@ -278,7 +293,7 @@ def _order_keys(
         if name in by_name:
             i = by_name[name]
             group_key = groups[i].sort_key()
-            keys.sort(key=lambda k, _i=i, _g=group_key: _g(k[_i]), reverse=desc)
+            keys.sort(key=_column_key(i, group_key), reverse=desc)
         elif name in agg_names or name == "__count":
             fname, agg = agg_names.get(name, ("id", "count"))
 

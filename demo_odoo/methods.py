@@ -239,7 +239,8 @@ def create(c: Call, vals_list: Any) -> Any:
     c.access.check_model(c.user, c.model, "create")
     many = isinstance(vals_list, list)
     ids = []
-    for vals in vals_list if many else [vals_list]:
+    batch: list[Any] = vals_list if many else [vals_list]
+    for vals in batch:
         if c.model == "mail.activity":
             ids.append(_create_activity(c, dict(vals)))
         else:
@@ -287,7 +288,7 @@ def post_message(
     email = author.get("email") or user.email
     if not email:
         raise UserError("Unable to send message, please configure the sender's email address.")
-    vals = {
+    vals: dict[str, Any] = {
         "body": body,
         "model": model,
         "res_id": res_id,
@@ -387,10 +388,9 @@ def action_feedback(c: Call, ids: Any, feedback: Any = False, attachment_ids: An
     for act in acts:
         atype = c.db.get("mail.activity.type", act.get("activity_type_id")) or {}
         summary = act.get("summary") or ""
-        body = (
-            f'<div><p><span class="fa fa-check"></span> {_escape(str(atype.get("name") or "Activity"))}'
-            f" done{(': ' + _escape(summary)) if summary else ''}</p>"
-        )
+        type_name = _escape(str(atype.get("name") or "Activity"))
+        done = f" done{(': ' + _escape(summary)) if summary else ''}"
+        body = f'<div><p><span class="fa fa-check"></span> {type_name}{done}</p>'
         if feedback:
             body += f"<div><b>Feedback</b>: {plaintext2html(str(feedback))}</div>"
         body += "</div>"

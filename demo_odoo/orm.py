@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from demo_odoo import computed
 from demo_odoo.domain import Compiler, mentions_field
@@ -32,6 +32,7 @@ from demo_odoo.fields import (
 
 Record = dict[str, Any]
 Dataset = dict[str, list[Record]]
+T = TypeVar("T")
 
 DEFAULT_ORDER: dict[str, str] = {
     "project.task": "priority desc, sequence, id desc",
@@ -138,15 +139,16 @@ class Database:
         """Mark a model changed: derived caches depending on it rebuild on next use."""
         self.stamps[model] += 1
 
-    def cached(self, key: str, deps: Iterable[str], build: Callable[[], Any]) -> Any:
+    def cached(self, key: str, deps: Iterable[str], build: Callable[[], T]) -> T:
         """`build()` memoised until one of the `deps` models changes."""
         stamp = tuple(self.stamps[d] for d in deps)
         hit = self._cache.get(key)
         if hit is not None and hit[0] == stamp:
-            return hit[1]
-        value = build()
-        self._cache[key] = (stamp, value)
-        return value
+            value: T = hit[1]
+            return value
+        fresh = build()
+        self._cache[key] = (stamp, fresh)
+        return fresh
 
     def today(self) -> str:
         """Today's date (fixed if the database was built with one)."""
@@ -352,11 +354,16 @@ class Database:
             keyfn = self._sort_key(model, fdef)
             nulls_last = (nulls == "last") if nulls else not desc
 
-            def key(r: Record, _k: Callable[[Record], Any] = keyfn, _nl: bool = nulls_last) -> Any:
+            def key(
+                r: Record,
+                _k: Callable[[Record], Any] = keyfn,
+                _nl: bool = nulls_last,
+                _desc: bool = desc,
+            ) -> Any:
                 v = _k(r)
                 empty = v is _EMPTY_SORT
                 # With reverse=True the tuple order flips, so encode accordingly.
-                return (empty == _nl if not desc else empty != _nl, 0 if empty else v)
+                return (empty == _nl if not _desc else empty != _nl, 0 if empty else v)
 
             out.sort(key=key, reverse=desc)
         return out

@@ -23,8 +23,10 @@ from demo_odoo.server import DB_NAME, DemoOdooApp
 
 def default_dataset(seed: int = 7, scale: int = 1) -> tuple[Dataset, dict[str, Any]]:
     """The generator's dataset and labels if it exists, else the small sample."""
+    import importlib
+
     try:
-        from demo_odoo import generator  # type: ignore[attr-defined,unused-ignore]
+        generator: Any = importlib.import_module("demo_odoo.generator")
     except ImportError:
         generator = None
     if generator is not None and hasattr(generator, "generate"):

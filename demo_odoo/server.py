@@ -131,7 +131,7 @@ class DemoOdooApp:
         if method == "version":
             return server_version_info(self.version)
         if method in ("login", "authenticate"):
-            db, login, password = (args + [None, None, None])[:3]
+            db, login, password = [*args, None, None, None][:3]
             user = self.access.login(str(login), str(password)) if db == DB_NAME else None
             return user.uid if user else False
         raise UserError(f"Unknown method common.{method}")

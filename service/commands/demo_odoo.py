@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -10,12 +11,12 @@ from demo_odoo.fields import SUPPORTED_VERSIONS
 
 
 def demo_odoo(
-    port: int = typer.Option(8069, help="TCP port (0 picks a free one)."),
-    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
-    version: str = typer.Option("18.0", help=f"Odoo version to imitate: {SUPPORTED_VERSIONS}."),
-    scale: int = typer.Option(1, min=1, help="Dataset size multiplier (generator only)."),
-    seed: int = typer.Option(7, help="Generator seed."),
-    data: Path | None = typer.Option(None, help="Dataset JSON file ({model: [records]})."),
+    port: Annotated[int, typer.Option(help="TCP port (0 picks a free one).")] = 8069,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    version: Annotated[str, typer.Option(help=f"Odoo version: {SUPPORTED_VERSIONS}.")] = "18.0",
+    scale: Annotated[int, typer.Option(min=1, help="Dataset size multiplier.")] = 1,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 7,
+    data: Annotated[Path | None, typer.Option(help="Dataset JSON file.")] = None,
 ) -> None:
     """Serve a demo Odoo (JSON-RPC, web session, JSON-2 for 19.0) until Ctrl-C."""
     from demo_odoo.runner import load_dataset_file, serve

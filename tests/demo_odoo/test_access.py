@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
-
 import pytest
 
 from demo_odoo import sample

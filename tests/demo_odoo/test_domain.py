@@ -92,7 +92,7 @@ def test_order_puts_empty_dates_last_ascending_and_paginates(db: Database) -> No
 def test_unknown_operator_field_and_order_raise_the_recorded_errors(db: Database) -> None:
     with pytest.raises(OdooValueError, match=r"Invalid leaf \('name', 'contains', 'x'\)"):
         ids(db, [["name", "contains", "x"]])
-    with pytest.raises(OdooValueError, match="Invalid field project.task.no_such_field in leaf"):
+    with pytest.raises(OdooValueError, match=r"Invalid field project\.task\.no_such_field in leaf"):
         ids(db, [["no_such_field", "=", 1]])
     with pytest.raises(UserError, match='Invalid "order" specified'):
         ids(db, [], order="date_deadline asc; drop table x")

@@ -474,3 +474,34 @@ def test_scale_multiplies_the_firm_and_its_situations() -> None:
     assert 2600 <= len(data["helpdesk.ticket"]) <= 3400
     assert len(labelled(labels, "budget_overrun")) == 20
     assert len({u["login"] for u in data["res.users"]}) == len(data["res.users"])
+
+
+@pytest.mark.integration
+def test_generated_firm_loads_into_the_demo_server_and_answers_search_read(
+    firm: tuple[Data, dict[str, Any]],
+) -> None:
+    odoorpc = pytest.importorskip("odoorpc")
+    from demo_odoo.runner import DemoOdoo
+
+    data, labels = firm
+    with DemoOdoo(dataset=json.loads(json.dumps(data)), today=TODAY.isoformat()) as odoo:
+        client = odoorpc.ODOO("127.0.0.1", port=odoo.port)
+        client.login("demo", "triage", "triage")
+        (overrun,) = labelled(labels, "budget_overrun")
+        rows = client.env["project.project"].search_read(
+            [("id", "=", overrun["id"])], ["allocated_hours", "effective_hours", "partner_id"]
+        )
+        logged = sum(
+            x["unit_amount"]
+            for x in data["account.analytic.line"]
+            if x["project_id"] == overrun["id"]
+        )
+        assert rows[0]["effective_hours"] == pytest.approx(logged)
+        assert rows[0]["effective_hours"] > rows[0]["allocated_hours"]
+        tickets = client.env["helpdesk.ticket"].search_read(
+            [("stage_id.closed", "=", False), ("priority", "=", "3")], ["number", "stage_id"]
+        )
+        breached = {s["id"] for s in labelled(labels, "sla_breach")}
+        assert {t["id"] for t in tickets} & breached
+        count = client.env["account.analytic.line"].search_count([])
+        assert count == len(data["account.analytic.line"])
