@@ -241,7 +241,8 @@ def normalise(text: str) -> str:
     text = text.translate(_HOMOGLYPHS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     text = text.casefold().replace("’", "'").replace("ß", "ss")
-    return "\n".join(_WS.sub(" ", line).strip() for line in text.splitlines())
+    lines = (_WS.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 _HIDDEN_STYLE = re.compile(

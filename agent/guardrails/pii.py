@@ -24,6 +24,7 @@ DEFAULT_PHONE_REGIONS: Final = ("US", "GB", "FR", "DE", "BE", "NL", "ES", "IT")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+|\()?\d[\d \t().-]{5,20}\d(?!\w)")
 _PLACEHOLDER = re.compile(r"\[(?:EMAIL|PHONE|IBAN|CARD|NAME)_\d+\]")
 
 
@@ -62,12 +63,20 @@ def _card_spans(text: str) -> Iterable[_Span]:
 
 
 def _phone_spans(text: str, regions: Iterable[str]) -> Iterable[_Span]:
-    for region in regions:
-        for m in phonenumbers.PhoneNumberMatcher(
-            text, region, leniency=phonenumbers.Leniency.VALID
-        ):
-            key = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
-            yield _Span(m.start, m.end, "PHONE", key)
+    # libphonenumber's matcher is slow on long text, so it only sees digit runs.
+    regions = tuple(regions)
+    for candidate in _PHONE_CANDIDATE.finditer(text):
+        chunk = candidate.group(0)
+        for region in regions:  # first region that reads the chunk as phone numbers wins
+            found = list(
+                phonenumbers.PhoneNumberMatcher(chunk, region, leniency=phonenumbers.Leniency.VALID)
+            )
+            for m in found:
+                key = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
+                start = candidate.start() + m.start
+                yield _Span(start, start + len(m.raw_string), "PHONE", key)
+            if found:
+                break
 
 
 class Redactor:
