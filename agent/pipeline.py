@@ -26,6 +26,7 @@ from agent.publish import Publisher, PublishOutcome
 from agent.schemas import (
     AnalysisOutput,
     EscalationDraft,
+    EvidenceRef,
     Kind,
     Provenance,
     Rag,
@@ -41,7 +42,6 @@ from agent.signals import facts as facts_builders
 from agent.tools import readers
 from agent.tools.odoo import OdooGateway
 from agent.tools.records import ProjectBundle, TicketBundle
-from agent.signals.status import rag_of
 
 log = logging.getLogger(__name__)
 
@@ -147,16 +147,16 @@ def _findings_of(output: AnalysisOutput) -> list[RiskFinding]:
     return []
 
 
-def _reviewer_role(ctx: PipelineContext, kind: Kind, model: str, findings: list[RiskFinding]) -> ReviewerRole:
+def _reviewer_role(
+    ctx: PipelineContext, kind: Kind, model: str, findings: list[RiskFinding]
+) -> ReviewerRole:
     if not findings:
         return ReviewerRole.HELPDESK_LEAD if model == "helpdesk.ticket" else ReviewerRole.PM
     worst = max(findings, key=lambda f: f.severity.rank)
     return ctx.policy.approval.reviewer_for(worst.category, worst.severity, model)
 
 
-def _reviewer_user(
-    ctx: PipelineContext, role: ReviewerRole, manager_id: int | None
-) -> int | None:
+def _reviewer_user(ctx: PipelineContext, role: ReviewerRole, manager_id: int | None) -> int | None:
     if role is ReviewerRole.PM and manager_id:
         return manager_id
     login = ctx.policy.approval.reviewer_logins.get(role)
@@ -192,9 +192,7 @@ def _finish(
         latency_ms=meta.latency_ms,
     )
     role = _reviewer_role(ctx, kind, output.subject.model, findings)
-    severity = (
-        output.severity if isinstance(output, EscalationDraft) else _max_severity(findings)
-    )
+    severity = output.severity if isinstance(output, EscalationDraft) else _max_severity(findings)
     rec = Recommendation(
         kind=kind,
         subject=output.subject,
@@ -261,9 +259,9 @@ def _project_facts(ctx: PipelineContext, project_id: int) -> ProjectFacts:
         return facts
     findings = (*facts.findings, *compliance)
     refs = facts.read_refs | {r.key for f in compliance for r in f.evidence}
-    return facts.model_copy(
-        update={"findings": findings, "rag": rag_of(findings), "read_refs": refs}
-    )
+    # The team's timesheet hygiene is reported on the project but does not set its RAG:
+    # that stays a statement about the project's own delivery.
+    return facts.model_copy(update={"findings": findings, "read_refs": refs})
 
 
 # --- the jobs -----------------------------------------------------------------------
@@ -281,8 +279,15 @@ def summarize_project(
     facts = _project_facts(ctx, project_id)
     result: AnalystResult[StatusSummary] = ctx.analyst(analyst).summarize_project(facts)
     return _finish(
-        ctx, "summarize_project", Kind.STATUS_SUMMARY, result, facts.bundle, facts.findings,
-        facts.bundle.project.manager_id, publish=publish, dry_run=dry_run,
+        ctx,
+        "summarize_project",
+        Kind.STATUS_SUMMARY,
+        result,
+        facts.bundle,
+        facts.findings,
+        facts.bundle.project.manager_id,
+        publish=publish,
+        dry_run=dry_run,
     )
 
 
@@ -298,8 +303,15 @@ def assess_risks(
     facts = _project_facts(ctx, project_id)
     result: AnalystResult[RiskAssessment] = ctx.analyst(analyst).assess_risks(facts)
     return _finish(
-        ctx, "assess_risks", Kind.RISK_ASSESSMENT, result, facts.bundle, facts.findings,
-        facts.bundle.project.manager_id, publish=publish, dry_run=dry_run,
+        ctx,
+        "assess_risks",
+        Kind.RISK_ASSESSMENT,
+        result,
+        facts.bundle,
+        facts.findings,
+        facts.bundle.project.manager_id,
+        publish=publish,
+        dry_run=dry_run,
     )
 
 
@@ -317,8 +329,15 @@ def draft_escalation(
     assessment = chosen.assess_risks(facts).output
     result: AnalystResult[EscalationDraft] = chosen.draft_escalation(facts, assessment)
     return _finish(
-        ctx, "draft_escalation", Kind.ESCALATION, result, facts.bundle, facts.findings,
-        facts.bundle.project.manager_id, publish=publish, dry_run=dry_run,
+        ctx,
+        "draft_escalation",
+        Kind.ESCALATION,
+        result,
+        facts.bundle,
+        facts.findings,
+        facts.bundle.project.manager_id,
+        publish=publish,
+        dry_run=dry_run,
     )
 
 
@@ -339,8 +358,15 @@ def summarize_task(
     )
     result: AnalystResult[StatusSummary] = ctx.analyst(analyst).summarize_task(facts)
     return _finish(
-        ctx, "summarize_task", Kind.STATUS_SUMMARY, result, bundle, facts.findings,
-        bundle.project.manager_id, publish=publish, dry_run=dry_run,
+        ctx,
+        "summarize_task",
+        Kind.STATUS_SUMMARY,
+        result,
+        bundle,
+        facts.findings,
+        bundle.project.manager_id,
+        publish=publish,
+        dry_run=dry_run,
     )
 
 
@@ -355,20 +381,46 @@ def _ticket_facts(ctx: PipelineContext, ticket_id: int) -> TicketFacts:
             )
         )
     facts = facts_builders.build_ticket_facts(
-        bundle, ctx.policy, now, ctx.gateway.base_url, similar=similar,
+        bundle,
+        ctx.policy,
+        now,
+        ctx.gateway.base_url,
+        similar=similar,
         odoo_version=ctx.odoo_version,
     )
     if ctx.retrieval is not None and similar:
-        category, team, confidence, evidence = ctx.retrieval.suggest_labels(similar)
+        category, team, confidence, _evidence = ctx.retrieval.suggest_labels(similar)
         update: dict[str, Any] = {}
         if category and not facts.category_guess:
             update["category_guess"] = category
             update["category_reason"] = f"most similar resolved tickets ({confidence:.0%} vote)"
-        if team is not None:
-            update["team_guess"] = team
+        team_ref = _team_ref(ctx, team)
+        if team_ref is not None:
+            update["team_guess"] = team_ref
         if update:
             facts = facts.model_copy(update=update)
     return facts
+
+
+def _team_ref(ctx: PipelineContext, team: EvidenceRef | str | None) -> EvidenceRef | None:
+    """The neighbours' team as a citable record (retrieval stores team names)."""
+    if team is None or isinstance(team, EvidenceRef):
+        return team
+    key = f"team:{team}"
+    if key not in ctx._cache:
+        found = ctx.gateway.name_search("helpdesk.ticket.team", team, limit=1)
+        ctx._cache[key] = (
+            EvidenceRef(
+                model="helpdesk.ticket.team",
+                id=found[0][0],
+                display_name=found[0][1],
+                url=ctx.gateway.record_url("helpdesk.ticket.team", found[0][0]),
+            )
+            if found
+            else None
+        )
+    ref: EvidenceRef | None = ctx._cache[key]
+    return ref
 
 
 def triage_ticket(
@@ -384,8 +436,15 @@ def triage_ticket(
     result: AnalystResult[TicketTriage] = ctx.analyst(analyst).triage_ticket(facts)
     manager = None
     return _finish(
-        ctx, "triage_ticket", Kind.TICKET_TRIAGE, result, facts.bundle, facts.findings,
-        manager, publish=publish, dry_run=dry_run,
+        ctx,
+        "triage_ticket",
+        Kind.TICKET_TRIAGE,
+        result,
+        facts.bundle,
+        facts.findings,
+        manager,
+        publish=publish,
+        dry_run=dry_run,
     )
 
 
@@ -421,9 +480,11 @@ def scan_portfolio(
     """Risk assessment of every active project and triage of every open ticket."""
     ctx = ctx or default_context()
     started = ctx.now()
-    scan_id = started.strftime("%Y%m%dT%H%M%S") + "-" + hashlib.sha1(
-        str(started.timestamp()).encode()
-    ).hexdigest()[:6]
+    scan_id = (
+        started.strftime("%Y%m%dT%H%M%S")
+        + "-"
+        + hashlib.sha1(str(started.timestamp()).encode()).hexdigest()[:6]
+    )
     projects = readers.list_active_projects(ctx.gateway)
     tickets = readers.list_open_tickets(ctx.gateway) if include_tickets else []
     total = len(projects) + len(tickets)
@@ -433,14 +494,21 @@ def scan_portfolio(
     done = 0
     for project in projects:
         try:
-            res = assess_risks(project.id, ctx=ctx, publish=publish, dry_run=dry_run, analyst=analyst)
+            res = assess_risks(
+                project.id, ctx=ctx, publish=publish, dry_run=dry_run, analyst=analyst
+            )
             out = res.recommendation.output
             assert isinstance(out, RiskAssessment)
             cats = _worst_by_category(out.findings)
             rows.append(
                 ScanRow(
-                    model="project.project", res_id=project.id, name=project.name, rag=out.rag,
-                    max_severity=out.max_severity, categories=cats, status=res.status,
+                    model="project.project",
+                    res_id=project.id,
+                    name=project.name,
+                    rag=out.rag,
+                    max_severity=out.max_severity,
+                    categories=cats,
+                    status=res.status,
                     recommendation_id=res.recommendation.id,
                 )
             )
@@ -453,15 +521,19 @@ def scan_portfolio(
             progress(project.name, done, total)
     for ticket in tickets:
         try:
-            res = triage_ticket(ticket.id, ctx=ctx, publish=publish, dry_run=dry_run, analyst=analyst)
+            res = triage_ticket(
+                ticket.id, ctx=ctx, publish=publish, dry_run=dry_run, analyst=analyst
+            )
             tri = res.recommendation.output
             assert isinstance(tri, TicketTriage)
             ticket_rows.append(
                 ScanRow(
-                    model="helpdesk.ticket", res_id=ticket.id,
+                    model="helpdesk.ticket",
+                    res_id=ticket.id,
                     name=f"{ticket.number or ''} {ticket.name}".strip(),
                     max_severity=_max_severity(tri.findings),
-                    categories=_worst_by_category(tri.findings), status=res.status,
+                    categories=_worst_by_category(tri.findings),
+                    status=res.status,
                     recommendation_id=res.recommendation.id,
                 )
             )
@@ -472,8 +544,12 @@ def scan_portfolio(
         if progress:
             progress(ticket.name, done, total)
     return ScanResult(
-        scan_id=scan_id, started_at=started, finished_at=ctx.now(), projects=rows,
-        tickets=ticket_rows, errors=errors,
+        scan_id=scan_id,
+        started_at=started,
+        finished_at=ctx.now(),
+        projects=rows,
+        tickets=ticket_rows,
+        errors=errors,
     )
 
 

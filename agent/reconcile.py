@@ -52,10 +52,7 @@ def reconcile(ctx: PipelineContext) -> ReconcileReport:
     if not pending:
         return report
     activity_ids = [r.activity_id for r in pending if r.activity_id is not None]
-    alive = {
-        int(row["id"])
-        for row in ctx.gateway.read("mail.activity", activity_ids, ["id"])
-    }
+    alive = {int(row["id"]) for row in ctx.gateway.read("mail.activity", activity_ids, ["id"])}
     gone = [r for r in pending if r.activity_id not in alive]
     report.still_pending = len(pending) - len(gone)
     if not gone:
@@ -88,14 +85,20 @@ def reconcile(ctx: PipelineContext) -> ReconcileReport:
             author = done.get("author_id")
             reviewer = author[1] if isinstance(author, list) and len(author) > 1 else "Odoo user"
             decision = ctx.ledger.decide(
-                rec.id, "approved", reviewer=str(reviewer),
-                comment=_feedback(str(done.get("body") or "")), source="odoo",
+                rec.id,
+                "approved",
+                reviewer=str(reviewer),
+                comment=_feedback(str(done.get("body") or "")),
+                source="odoo",
             )
             report.approved.append(rec.id)
         else:
             decision = ctx.ledger.decide(
-                rec.id, "rejected", reviewer="Odoo user (activity cancelled)",
-                comment="The review activity was cancelled in Odoo.", source="odoo",
+                rec.id,
+                "rejected",
+                reviewer="Odoo user (activity cancelled)",
+                comment="The review activity was cancelled in Odoo.",
+                source="odoo",
             )
             report.rejected.append(rec.id)
         publisher.post_decision(ctx.ledger.get(rec.id), decision)

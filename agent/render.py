@@ -110,9 +110,11 @@ def _findings(findings: Sequence[RiskFinding]) -> str:
 def _bullets(title: str, lines: Sequence[str]) -> str:
     if not lines:
         return ""
-    return f"<p><strong>{escape(title)}</strong></p><ul>" + "".join(
-        f"<li>{escape(line)}</li>" for line in lines
-    ) + "</ul>"
+    return (
+        f"<p><strong>{escape(title)}</strong></p><ul>"
+        + "".join(f"<li>{escape(line)}</li>" for line in lines)
+        + "</ul>"
+    )
 
 
 def _body(output: AnalysisOutput) -> str:
@@ -149,11 +151,19 @@ def _body(output: AnalysisOutput) -> str:
             f"<p>{_badge(output.severity.value, _SEVERITY_CLASS[output.severity])} "
             f"<strong>To:</strong> {escape(output.audience_role.value)}"
             + (f" ({_links(output.recipients)})" if output.recipients else "")
-            + (f" <strong>Reply by:</strong> {output.due_date.isoformat()}" if output.due_date else "")
+            + (
+                f" <strong>Reply by:</strong> {output.due_date.isoformat()}"
+                if output.due_date
+                else ""
+            )
             + f"</p><p><strong>Subject:</strong> {escape(output.subject_line)}</p>"
             + "".join(f"<p>{escape(par)}</p>" for par in output.body.split("\n\n") if par.strip())
             + _bullets("Asks", output.asks)
-            + (f"<p><small>Evidence: {_links(output.evidence)}</small></p>" if output.evidence else "")
+            + (
+                f"<p><small>Evidence: {_links(output.evidence)}</small></p>"
+                if output.evidence
+                else ""
+            )
         )
     return _triage_body(output)
 
@@ -175,13 +185,17 @@ def _triage_body(t: TicketTriage) -> str:
     )
     similar = ""
     if t.similar:
-        similar = "<p><strong>Similar tickets</strong></p><ul>" + "".join(
-            f"<li>{_link(s.ticket)} {escape(s.title)} ({escape(s.team or '-')}, similarity "
-            f"{s.similarity:.2f}"
-            + (f", solved in {s.resolution_hours:.0f} h" if s.resolution_hours else "")
-            + ")</li>"
-            for s in t.similar
-        ) + "</ul>"
+        similar = (
+            "<p><strong>Similar tickets</strong></p><ul>"
+            + "".join(
+                f"<li>{_link(s.ticket)} {escape(s.title)} ({escape(s.team or '-')}, similarity "
+                f"{s.similarity:.2f}"
+                + (f", solved in {s.resolution_hours:.0f} h" if s.resolution_hours else "")
+                + ")</li>"
+                for s in t.similar
+            )
+            + "</ul>"
+        )
     dup = (
         f"<p><strong>Probable duplicate of</strong> {_link(t.probable_duplicate_of)}</p>"
         if t.probable_duplicate_of

@@ -9,7 +9,6 @@ employee cited as evidence). Every other (category, subject) finding is a false 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,18 +68,31 @@ class EvalReport(BaseModel):
 
 
 def _subjects(finding: RiskFinding, fallback: tuple[str, int]) -> set[tuple[str, int]]:
-    keys = {fallback}
-    if finding.subject is not None:
-        keys.add(finding.subject.key)
-    for ref in finding.evidence:
-        if ref.model == "hr.employee":
-            keys.add(ref.key)
+    """What a finding is about: its own subject (an employee for timesheet findings) or the
+    record whose assessment raised it."""
+    return {finding.subject.key if finding.subject is not None else fallback}
+
+
+def _situation_keys(s: dict[str, Any]) -> set[tuple[str, int]]:
+    """The records a planted situation may be reported on: its subject and its records."""
+    keys = {(s["model"], int(s["id"]))}
+    keys |= {(m, int(i)) for m, i in s.get("records", []) if m in _SUBJECT_MODELS}
+    if s.get("project_id") and s["model"] in ("project.task", "project.milestone"):
+        keys.add(("project.project", int(s["project_id"])))  # task risks surface on the project
     return keys
 
 
+_SUBJECT_MODELS = {"project.project", "project.task", "helpdesk.ticket", "hr.employee"}
+PM_DIVERGENCE = "pm_status_divergent"
+
+
 def evaluate(
-    ctx: PipelineContext, labels: dict[str, Any], *, analyst: AnalystName = "offline",
-    seed: int = 0, scale: int = 1,
+    ctx: PipelineContext,
+    labels: dict[str, Any],
+    *,
+    analyst: AnalystName = "offline",
+    seed: int = 0,
+    scale: int = 1,
 ) -> EvalReport:
     from agent.tools import readers
 
@@ -92,6 +104,7 @@ def evaluate(
     predicted: dict[tuple[str, tuple[str, int]], Severity] = {}
     metas: list[Any] = []
     ticket_outputs: dict[int, TicketTriage] = {}
+    divergent: set[int] = set()
 
     def add(f: RiskFinding, subject: tuple[str, int]) -> None:
         for key in _subjects(f, subject):
@@ -104,6 +117,8 @@ def evaluate(
         out = job.recommendation.output
         assert isinstance(out, RiskAssessment)
         metas.append(job.recommendation.provenance)
+        if out.pm_status_divergent:
+            divergent.add(project.id)
         for f in out.findings:
             add(f, ("project.project", project.id))
     for ticket in tickets:
@@ -116,52 +131,62 @@ def evaluate(
             add(f, ("helpdesk.ticket", ticket.id))
     wall = time.perf_counter() - t0
 
-    situations = [s for s in labels.get("situations", []) if s.get("category") not in _NON_RISK]
-    labelled: dict[tuple[str, tuple[str, int]], dict[str, Any]] = {}
-    for s in situations:
-        labelled[(s["category"], (s["model"], int(s["id"])))] = s
-        if s.get("project_id") and s["model"] != "project.project":
-            # a situation on a task or employee may surface on its project as well
-            labelled.setdefault(
-                (s["category"], ("project.project", int(s["project_id"]))), s
-            )
+    situations = [
+        s
+        for s in labels.get("situations", [])
+        if s.get("category") not in _NON_RISK and s.get("situation") != PM_DIVERGENCE
+    ]
+    labelled: set[tuple[str, tuple[str, int]]] = {
+        (s["category"], key) for s in situations for key in _situation_keys(s)
+    }
 
-    scores: dict[str, CategoryScore] = defaultdict(lambda: CategoryScore(category=""))
+    scores: dict[str, CategoryScore] = {}
+
+    def score_of(cat: str) -> CategoryScore:
+        return scores.setdefault(cat, CategoryScore(category=cat))
+
     misses: list[str] = []
     too_low: list[str] = []
     for s in situations:
         cat = s["category"]
-        score = scores[cat]
-        score.category = cat
-        key = (cat, (s["model"], int(s["id"])))
-        alt = (cat, ("project.project", int(s["project_id"]))) if s.get("project_id") else None
-        sev = predicted.get(key) or (predicted.get(alt) if alt else None)
-        if sev is None:
-            score.fn += 1
+        found = [predicted[(cat, k)] for k in _situation_keys(s) if (cat, k) in predicted]
+        if not found:
+            score_of(cat).fn += 1
             misses.append(f"{s['situation']} ({cat}) on {s['model']} #{s['id']}")
-        else:
-            score.tp += 1
-            want = Severity(s.get("min_severity", "medium"))
-            if sev.rank < want.rank:
-                too_low.append(
-                    f"{s['situation']} on {s['model']} #{s['id']}: {sev.value} < {want.value}"
-                )
+            continue
+        score_of(cat).tp += 1
+        sev = max(found, key=lambda x: x.rank)
+        want = Severity(s.get("min_severity", "medium"))
+        if sev.rank < want.rank:
+            too_low.append(
+                f"{s['situation']} on {s['model']} #{s['id']}: {sev.value} < {want.value}"
+            )
     false_alarms: list[str] = []
     false_crit: list[str] = []
     for (cat, subject), sev in sorted(predicted.items()):
         if (cat, subject) in labelled:
             continue
-        if subject[0] == "hr.employee" or (subject[0] == "project.project" and any(
-            k[0] == cat and k[1] == subject for k in labelled
-        )):
-            continue
-        # evidence-only employee keys are not separate predictions
-        score = scores[cat]
-        score.category = cat
-        score.fp += 1
+        score_of(cat).fp += 1
         false_alarms.append(f"{cat} {sev.value} on {subject[0]} #{subject[1]}")
         if sev is Severity.CRITICAL:
             false_crit.append(f"{cat} on {subject[0]} #{subject[1]}")
+
+    # The PM's optimism is a flag on the assessment, not a category of its own.
+    pm_score = CategoryScore(category="pm_status_divergence")
+    planted_pm = {
+        int(s["id"]) for s in labels.get("situations", []) if s.get("situation") == PM_DIVERGENCE
+    }
+    for pid in sorted(planted_pm | divergent):
+        if pid in planted_pm and pid in divergent:
+            pm_score.tp += 1
+        elif pid in planted_pm:
+            pm_score.fn += 1
+            misses.append(f"{PM_DIVERGENCE} on project.project #{pid}")
+        else:
+            pm_score.fp += 1
+            false_alarms.append(f"pm status divergent on project.project #{pid}")
+    if planted_pm or divergent:
+        scores[pm_score.category] = pm_score
 
     cat_ok = pri_ok = n = 0
     for tid, truth in (labels.get("tickets") or {}).items():
@@ -228,8 +253,7 @@ def render_markdown(reports: list[EvalReport]) -> str:
             )
         if r.duplicates:
             lines.append(
-                "Duplicate detection: "
-                + ", ".join(f"{k} {v:.2f}" for k, v in r.duplicates.items())
+                "Duplicate detection: " + ", ".join(f"{k} {v:.2f}" for k, v in r.duplicates.items())
             )
         lines += [
             f"LLM fallbacks: {r.fallbacks}; grounding failures: {r.grounding_failures}; tokens "

@@ -32,19 +32,27 @@ td,th{border:1px solid #e5e7eb;padding:3px 8px;font-size:13px;text-align:left}
 def write_chatter_page(ctx: PipelineContext, path: Path) -> Path:
     recs = [r for r in ctx.ledger.list(limit=100000) if r.message_id]
     message_ids = [r.message_id for r in recs if r.message_id is not None]
-    messages: dict[int, dict[str, Any]] = {
-        int(m["id"]): m
-        for m in ctx.gateway.read(
-            "mail.message", message_ids, ["body", "date", "author_id", "subtype_id"]
-        )
-    } if message_ids else {}
+    messages: dict[int, dict[str, Any]] = (
+        {
+            int(m["id"]): m
+            for m in ctx.gateway.read(
+                "mail.message", message_ids, ["body", "date", "author_id", "subtype_id"]
+            )
+        }
+        if message_ids
+        else {}
+    )
     activity_ids = [r.activity_id for r in recs if r.activity_id is not None]
-    activities: dict[int, dict[str, Any]] = {
-        int(a["id"]): a
-        for a in ctx.gateway.read(
-            "mail.activity", activity_ids, ["summary", "user_id", "date_deadline"]
-        )
-    } if activity_ids else {}
+    activities: dict[int, dict[str, Any]] = (
+        {
+            int(a["id"]): a
+            for a in ctx.gateway.read(
+                "mail.activity", activity_ids, ["summary", "user_id", "date_deadline"]
+            )
+        }
+        if activity_ids
+        else {}
+    )
     by_record: dict[tuple[str, int], list[Any]] = {}
     names: dict[tuple[str, int], str] = {}
     for r in recs:

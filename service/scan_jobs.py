@@ -89,7 +89,9 @@ class ScanJobs:
                 )
             except Exception as exc:
                 self._update(
-                    job_id, status="failed", error=f"{type(exc).__name__}: {exc}",
+                    job_id,
+                    status="failed",
+                    error=f"{type(exc).__name__}: {exc}",
                     finished_at=datetime.now(UTC),
                 )
                 return

@@ -66,9 +66,7 @@ def _count_words(findings: list[RiskFinding]) -> str:
     by_sev: dict[Severity, int] = {}
     for f in findings:
         by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
-    parts = [
-        f"{n} {sev.value}" for sev, n in sorted(by_sev.items(), key=lambda kv: -kv[0].rank)
-    ]
+    parts = [f"{n} {sev.value}" for sev, n in sorted(by_sev.items(), key=lambda kv: -kv[0].rank)]
     cats = sorted({f.category.value.replace("_", " ") for f in findings})
     return f"{', '.join(parts)} risk finding(s) ({', '.join(cats)})"
 

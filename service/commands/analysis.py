@@ -75,7 +75,9 @@ def scan_table(result: ScanResult) -> Table:
     for c in cats:
         table.add_column(c.replace("_", " "), justify="center")
     table.add_column("Note")
-    for row in sorted(result.projects, key=lambda r: (-(r.max_severity.rank if r.max_severity else -1), r.name)):
+    for row in sorted(
+        result.projects, key=lambda r: (-(r.max_severity.rank if r.max_severity else -1), r.name)
+    ):
         rag = row.rag.value if row.rag else "-"
         worst = row.max_severity.value if row.max_severity else "-"
         table.add_row(
@@ -215,7 +217,9 @@ def register(app: typer.Typer) -> None:
         """Assess every active project and triage every open ticket."""
         ctx = _context()
         _attach_index(ctx)
-        result = run_scan(ctx, publish=publish, dry_run=dry_run, analyst=_analyst(analyst), quiet=as_json)
+        result = run_scan(
+            ctx, publish=publish, dry_run=dry_run, analyst=_analyst(analyst), quiet=as_json
+        )
         if as_json:
             console.print_json(result.model_dump_json())
             return

@@ -92,9 +92,7 @@ def register(app: typer.Typer) -> None:
                 f"in {time.perf_counter() - t0:.1f} s: {_counts(first.projects + first.tickets)}"
             )
             second = run_scan(ctx, publish=True, dry_run=False, analyst="offline", quiet=True)
-            console.print(
-                f"2nd scan, data unchanged: {_counts(second.projects + second.tickets)}"
-            )
+            console.print(f"2nd scan, data unchanged: {_counts(second.projects + second.tickets)}")
             target = next(iter(sorted(first.projects, key=lambda r: r.res_id)), None)
             if target is not None:
                 task_id, old, new = change_one_task(odoo, target.res_id)

@@ -19,7 +19,10 @@ def run_on_demo(analysts: list[str], *, seed: int, scale: int) -> list[EvalRepor
     from service.commands.demo import demo_settings
 
     reports = []
-    with DemoOdoo(version="18.0", seed=seed, scale=scale) as odoo, tempfile.TemporaryDirectory() as tmp:
+    with (
+        DemoOdoo(version="18.0", seed=seed, scale=scale) as odoo,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         ctx = PipelineContext.from_settings(demo_settings(odoo, Path(tmp)))
         try:
             from agent.retrieval import build_index_for_eval

@@ -27,9 +27,7 @@ class AnalysisRequest(BaseModel):
         default="offline", description="offline (deterministic) or llm (configured endpoint)."
     )
 
-    model_config = {
-        "json_schema_extra": {"examples": [{"publish": False, "analyst": "offline"}]}
-    }
+    model_config = {"json_schema_extra": {"examples": [{"publish": False, "analyst": "offline"}]}}
 
 
 def get_pipeline(request: Request) -> PipelineContext:
@@ -49,7 +47,8 @@ def _check_publish(body: AnalysisRequest, request: Request) -> None:
     key = getattr(request.state, "api_key", None)
     if body.publish and key is not None and not key.allows("publish"):
         raise HTTPException(
-            403, f"key {key.name!r} lacks scope 'publish': call with publish=false or use a key with that scope"
+            403,
+            f"key {key.name!r} lacks scope 'publish': call with publish=false or use a key with that scope",
         )
 
 
@@ -61,14 +60,22 @@ async def _run(
     )
 
 
-@router.post("/v1/projects/{project_id}/summary", response_model=JobResult, summary="Project status summary")
-async def project_summary(project_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline) -> Any:
+@router.post(
+    "/v1/projects/{project_id}/summary", response_model=JobResult, summary="Project status summary"
+)
+async def project_summary(
+    project_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline
+) -> Any:
     _check_publish(body, request)
     return await _run(pipeline.summarize_project, project_id, body, ctx)
 
 
-@router.post("/v1/projects/{project_id}/risks", response_model=JobResult, summary="Project risk assessment")
-async def project_risks(project_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline) -> Any:
+@router.post(
+    "/v1/projects/{project_id}/risks", response_model=JobResult, summary="Project risk assessment"
+)
+async def project_risks(
+    project_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline
+) -> Any:
     _check_publish(body, request)
     return await _run(pipeline.assess_risks, project_id, body, ctx)
 
@@ -94,13 +101,17 @@ async def escalations(body: EscalationRequest, request: Request, _k: ReadKey, ct
 
 
 @router.post("/v1/tasks/{task_id}/summary", response_model=JobResult, summary="Task status summary")
-async def task_summary(task_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline) -> Any:
+async def task_summary(
+    task_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline
+) -> Any:
     _check_publish(body, request)
     return await _run(pipeline.summarize_task, task_id, body, ctx)
 
 
 @router.post("/v1/tickets/{ticket_id}/triage", response_model=JobResult, summary="Ticket triage")
-async def ticket_triage(ticket_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline) -> Any:
+async def ticket_triage(
+    ticket_id: int, body: Req, request: Request, _k: ReadKey, ctx: Pipeline
+) -> Any:
     _check_publish(body, request)
     return await _run(pipeline.triage_ticket, ticket_id, body, ctx)
 

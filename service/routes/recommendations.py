@@ -51,8 +51,13 @@ async def list_recommendations(
     offset: int = 0,
 ) -> Any:
     return await run_in_threadpool(
-        ctx.ledger.list, status=status, model=model, kind=kind, res_id=res_id,
-        limit=min(limit, 1000), offset=offset,
+        ctx.ledger.list,
+        status=status,
+        model=model,
+        kind=kind,
+        res_id=res_id,
+        limit=min(limit, 1000),
+        offset=offset,
     )
 
 
