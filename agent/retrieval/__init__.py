@@ -10,6 +10,7 @@ from agent.retrieval.embeddings import (
     OpenAIEmbedding,
     make_embedding,
 )
+from agent.retrieval.evaluation import build_index_for_eval, evaluate_duplicates
 from agent.retrieval.index import (
     DEFAULT_DUPLICATE_THRESHOLD,
     IndexModelMismatch,
@@ -40,7 +41,9 @@ __all__ = [
     "MiniLMInt8Embedding",
     "OpenAIEmbedding",
     "TicketIndex",
+    "build_index_for_eval",
     "duplicate_threshold",
+    "evaluate_duplicates",
     "html_to_text",
     "make_embedding",
     "open_index",

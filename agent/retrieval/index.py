@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +52,10 @@ class IndexStats:
     skipped_unchanged: int = 0
     high_water_mark: datetime | None = None
     metadata_only: int = 0  # text unchanged (same vector), labels or stage changed
+
+
+Subject = str | Ticket | Sequence[SimilarTicket]
+"""Text, a ticket, or the neighbours `query_similar` already returned."""
 
 
 class LabelSuggestion(NamedTuple):
@@ -286,26 +290,36 @@ class TicketIndex:
         distances = (result["distances"] or [[]])[0]
         return [_similar(m, d) for m, d in zip(metas, distances, strict=True)]
 
+    def _neighbours(self, subject: Subject, k: int, exclude_id: int | None) -> list[SimilarTicket]:
+        if isinstance(subject, str | Ticket):
+            return self.query_similar(subject, k=k, exclude_id=exclude_id)
+        found = sorted(subject, key=lambda s: s.similarity, reverse=True)  # already queried
+        return [s for s in found if s.ticket.id != exclude_id][:k]
+
     def probable_duplicate(
         self,
-        subject: str | Ticket,
+        subject: Subject,
         exclude_id: int | None = None,
         threshold: float | None = None,
     ) -> SimilarTicket | None:
-        """The nearest ticket when its similarity reaches the policy's duplicate threshold."""
+        """The nearest ticket when its similarity reaches the policy's duplicate threshold.
+
+        `subject` may be the `query_similar` result already at hand (no second query).
+        """
         limit = duplicate_threshold() if threshold is None else threshold
-        best = self.query_similar(subject, k=1, exclude_id=exclude_id)
+        best = self._neighbours(subject, 1, exclude_id)
         return best[0] if best and best[0].similarity >= limit else None
 
     def suggest_labels(
-        self, subject: str | Ticket, k: int = 10, exclude_id: int | None = None
+        self, subject: Subject, k: int = 10, exclude_id: int | None = None
     ) -> LabelSuggestion:
         """Similarity-weighted vote of the `k` nearest tickets for category and team.
 
         Confidence is the winning category's share of the vote (team's when no neighbour
         has a category); the evidence lists the neighbours that voted for the winner.
+        `subject` may be the `query_similar` result already at hand (no second query).
         """
-        neighbours = [s for s in self.query_similar(subject, k, exclude_id) if s.similarity > 0]
+        neighbours = [s for s in self._neighbours(subject, k, exclude_id) if s.similarity > 0]
         category, category_share, category_voters = _vote(neighbours, "category")
         team, team_share, team_voters = _vote(neighbours, "team")
         confidence = category_share if category is not None else team_share

@@ -17,9 +17,10 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def odoo_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    from demo_odoo import sample
     from demo_odoo.runner import DemoOdoo
 
-    odoo = DemoOdoo().start()
+    odoo = DemoOdoo(dataset=sample.dataset()).start()  # small: the generator is for evals
     env = {
         "ODOO_URL": odoo.url,
         "ODOO_DB": odoo.db,

@@ -14,6 +14,7 @@ from retrieval_helpers import (
 )
 
 from agent.retrieval.embeddings import MiniLMInt8Embedding
+from agent.retrieval.evaluation import evaluate_duplicates
 from agent.retrieval.index import IndexModelMismatch, TicketIndex
 from agent.retrieval.text import html_to_text, ticket_document
 
@@ -169,3 +170,31 @@ def test_tickets_without_write_date_are_compared_by_text(tmp_path: Path) -> None
     assert idx.index([edited]).embedded == 1
     assert counting.embedded == before + 1
     assert idx.high_water_mark is None
+
+
+def test_neighbours_already_queried_are_reused_for_duplicate_and_vote(
+    index: TicketIndex,
+) -> None:
+    ticket, source_id = duplicate_tickets()[0]
+    similar = index.query_similar(ticket, k=4)
+    duplicate = index.probable_duplicate(similar)
+    assert duplicate is not None and duplicate.ticket.id == source_id
+    assert index.suggest_labels(similar) == index.suggest_labels(ticket, k=4)
+    assert index.probable_duplicate(similar, threshold=0.999) is None
+
+
+def test_evaluate_duplicates_scores_planted_pairs(
+    tmp_path: Path, minilm: MiniLMInt8Embedding
+) -> None:
+    idx = TicketIndex(tmp_path / "chroma", minilm)
+    dups = duplicate_tickets()
+    idx.index([*corpus_tickets(), *(t for t, _ in dups)])
+    pairs = [(t.id, source) for t, source in dups]
+
+    report = evaluate_duplicates(idx, None, pairs, threshold=0.85)
+    assert (report["precision"], report["recall"], report["top1_recall"]) == (1.0, 1.0, 1.0)
+    assert report["flagged"] == len(pairs)
+
+    wrong = [(1, 3), (2, 4)]  # labelled pairs that are not duplicates
+    bad = evaluate_duplicates(idx, None, wrong, threshold=0.85)
+    assert bad["recall"] == 0.0 and bad["precision"] == 0.0
