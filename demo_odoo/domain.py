@@ -59,6 +59,9 @@ class Resolver(Protocol):
     def raw(self, model: str, record: Record, name: str) -> Any:
         """The raw value of a stored or computed field on a record."""
 
+    def getter(self, model: str, name: str) -> Callable[[Record], Any]:
+        """Fast raw-value accessor for one field."""
+
     def search_ids(self, model: str, domain: list[Any]) -> set[int]:
         """Ids of `model` matching `domain` (active records only)."""
 
@@ -225,14 +228,9 @@ class Compiler:
         return self._simple(fdef, operator, value)
 
     def _get(self, fname: str) -> Callable[[Record], Any]:
-        db, model = self.db, self.model
         if fname == "id":
             return lambda r: r["id"]
-
-        def get(r: Record) -> Any:
-            return db.raw(model, r, fname)
-
-        return get
+        return self.db.getter(self.model, fname)
 
     def _in_set(self, fdef: FieldDef, ids: set[int], negate: bool) -> Predicate:
         get = self._get(fdef.name)
@@ -277,8 +275,11 @@ class Compiler:
         if op in ("=", "!="):
             negative = op == "!="
             if value is False or value is None:
-                if ftype == "boolean":
-                    return lambda r: (not get(r)) != negative
+                if ftype == "boolean" or ftype not in ("float", "integer", "monetary"):
+                    # Truthiness is emptiness for every non-numeric type.
+                    if negative:
+                        return lambda r: bool(get(r))
+                    return lambda r: not get(r)
                 return lambda r: _is_empty(get(r)) != negative
             if ftype == "boolean":
                 target = bool(value)

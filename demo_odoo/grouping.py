@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from demo_odoo.domain import and_domains
@@ -73,6 +74,7 @@ def week_label(start: date) -> str:
     return f"W{number} {year}"
 
 
+@lru_cache(maxsize=65536)
 def date_bucket(value: str, granularity: str) -> tuple[str, str, str]:
     """(label, from, to) of the period containing `value` (date or datetime string)."""
     day = date.fromisoformat(value[:10])
@@ -113,12 +115,13 @@ class GroupBy:
             raise OdooValueError(f"Invalid granularity {gran!r} in {spec!r}")
         self.key = spec if self.is_date else name
         self.db, self.model = db, model
+        self.get = db.getter(model, name)
 
     def bucket(self, rec: Record) -> Any:
         """Hashable group key for a record."""
-        value = self.db.raw(self.model, rec, self.name)
+        value = self.get(rec)
         if self.is_date:
-            return date_bucket(value, self.granularity or "month")[1] if value else False
+            return date_bucket(value[:10], self.granularity or "month")[1] if value else False
         if self.fdef.type == "many2many":
             return tuple(value or ())
         return value if value not in (None, "") else False
@@ -238,10 +241,19 @@ def read_group(
             raise OdooValueError(f"Invalid aggregation function {agg!r}.")
         aggs.append((out, fname, agg))
 
+    getters = {fname: db.getter(model, fname) for _o, fname, _a in aggs}
     records = db.filtered(model, domain, active_test)
     buckets: dict[tuple[Any, ...], list[Record]] = {}
-    for rec in records:
-        buckets.setdefault(tuple(g.bucket(rec) for g in groups), []).append(rec)
+    if len(groups) == 1 and not groups[0].is_date and groups[0].fdef.type != "many2many":
+        get_one = groups[0].get
+        single: dict[Any, list[Record]] = {}
+        for rec in records:
+            value = get_one(rec)
+            single.setdefault(value if value not in (None, "") else False, []).append(rec)
+        buckets = {(k,): v for k, v in single.items()}
+    else:
+        for rec in records:
+            buckets.setdefault(tuple(g.bucket(rec) for g in groups), []).append(rec)
 
     keys = list(buckets)
     for idx in reversed(range(len(groups))):
@@ -261,7 +273,11 @@ def read_group(
         else:
             row["__count"] = len(members)
         for out, fname, agg in aggs:
-            row[out] = _aggregate(agg, [db.raw(model, r, fname) for r in members])
+            get = getters[fname]
+            if agg == "sum":
+                row[out] = float(sum(get(r) or 0.0 for r in members))
+            else:
+                row[out] = _aggregate(agg, [get(r) for r in members])
         leaves = [g.domain(k) for g, k in zip(groups, key, strict=True)]
         row["__domain"] = and_domains([domain, *leaves]) if groups else list(domain or [])
         if lazy and len(specs) > 1:

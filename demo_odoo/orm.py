@@ -273,6 +273,23 @@ class Database:
             return []
         return _empty_value(fdef)
 
+    def getter(self, model: str, name: str) -> Callable[[Record], Any]:
+        """A fast raw-value accessor: a dict lookup for plain stored fields."""
+        fdef = self.field(model, name)
+        if (
+            fdef is not None
+            and fdef.store
+            and fdef.type != "one2many"
+            and (model, name) not in computed.COMPUTED
+            and name not in computed.GENERIC
+            and name != "display_name"
+        ):
+            empty = _empty_value(fdef)
+            if isinstance(empty, list):
+                return lambda r: r.get(name) or []
+            return lambda r: r.get(name, empty)
+        return lambda r: self.raw(model, r, name)
+
     def format(self, model: str, fdef: FieldDef, value: Any) -> Any:
         """Raw value -> JSON-RPC value (many2one as [id, name], empty as False)."""
         t = fdef.type
@@ -405,21 +422,30 @@ class Database:
         for n in names:
             if n not in defs:
                 raise OdooValueError(f"Invalid field {n!r} on model {model!r}")
+        columns = [
+            (n, self.getter(model, n), self._formatter(defs[n], classic))
+            for n in names
+            if n != "id"
+        ]
         out = []
         for rid in ids:
             rec = table.get(int(rid))
             if rec is None:
                 continue
             row: Record = {"id": rec["id"]}
-            for n in names:
-                if n == "id":
-                    continue
-                value = self.format(model, defs[n], self.raw(model, rec, n))
-                if not classic and isinstance(value, list) and defs[n].type == "many2one":
-                    value = value[0]
-                row[n] = value
+            for n, get, fmt in columns:
+                row[n] = fmt(get(rec))
             out.append(row)
         return out
+
+    def _formatter(self, fdef: FieldDef, classic: bool) -> Callable[[Any], Any]:
+        """`format` specialised once per column (display names looked up once)."""
+        if fdef.type == "many2one" and fdef.relation:
+            names = self.display_names(fdef.relation)
+            if not classic:
+                return lambda v: int(v) if v else False
+            return lambda v: [int(v), names.get(int(v), "")] if v else False
+        return lambda v: self.format("", fdef, v)
 
     # ---------------------------------------------------------------------- write
     def _convert(self, model: str, vals: Record, current: Record | None) -> Record:
