@@ -68,6 +68,7 @@ class _Rule:
 
 #: Sum of a category's weights is capped here; categories not listed are uncapped.
 CATEGORY_CAPS: Final[dict[str, float]] = {
+    "steer": 0.6,
     "coercion": 0.6,  # business requests alone are never an attack
     "address_ai": 0.6,
     "persona": 0.6,
@@ -83,7 +84,10 @@ _AI = (
     r"(?:ai|a\.i\.|ia|ki|assistant|assistante|assistent|asistente|assistente|ai assistant|"
     r"bot|chatbot|llm|language model|ai agent|agent|model|chatgpt|gpt|copilot|claude|gemini)"
 )
-_QUAL = r"(?:all |any |the |your |my |these |those |of the |toutes? |alle )*"
+_QUAL = (
+    r"(?:all |any |the |your |my |these |those |of the |toutes? |alle |safety |security |"
+    r"content |moderation )*"
+)
 _PREV = r"(?:previous|prior|above|earlier|preceding|original|system|existing|former|initial)"
 _RULES_NOUN = (
     r"(?:instructions?|rules|guidelines|directions|prompts?|directives|constraints|policies"
@@ -102,6 +106,26 @@ RULES: Final[tuple[_Rule, ...]] = (
     # --- overriding the model's instructions -----------------------------------------
     _r("override.ignore", "override", 1.0, "tells the reader to ignore its instructions",
        rf"\b(?:ignore|disregard|forget|override|bypass|skip)\s+{_QUAL}(?:{_PREV}\s+)?{_RULES_NOUN}\b"),
+    _r("override.forget_all", "override", 1.0, "tells the reader to forget what it was told",
+       r"\b(?:forget|disregard|ignore) (?:everything|all of that|all that|anything)\b.{0,30}"
+       r"\b(?:told|said|above|before|previous|instructed|prompt)|\b(?:olvida\w*|oublie\w*|"
+       r"vergiss|dimentica\w*|esquec\w*|vergeet) (?:de )?(?:todo|tout|alles|tutto|tudo|alles)\b"),
+    _r("steer.verdict", "steer", 0.4, "dictates the conclusion of the analysis",
+       r"\b(?:report|rate|classify|mark|summari[sz]e|describe|label|flag|score)\b (?:this|the|"
+       r"my|our) (?:project|ticket|task|issue|case|risk)? ?as (?:green|resolved|solved|low|"
+       r"approved|on track|no risk|done|urgent|critical)\b|\balways (?:rate|set|give|mark|"
+       r"classify|answer|reply)\b"),
+    _r("steer.skip_review", "steer", 0.6, "asks to skip the human review",
+       r"\b(?:skip|bypass|no need for|without)(?: the| any)? (?:human )?(?:review|approval|"
+       r"reviewer|activity|sign-off)\b|\breviewer has already approved\b"),
+    _r("exfil.link", "exfil", 0.6, "asks to add a link or image to the answer",
+       r"\b(?:append|add|include|insert|render|embed)\b.{0,30}\b(?:link|url|image|pixel)\b.{0,40}"
+       r"https?://|\bfollowed by the (?:ticket|task|conversation|summary|text|content)"),
+    _r("persona.must_now", "persona", 0.6, "imposes a new behaviour on the reader",
+       r"\b(?:you must now|you will now|you should now|tu dois maintenant|vous devez "
+       r"maintenant|du musst jetzt|ahora debes|ora devi|agora voce deve|je moet nu)\b"),
+    _r("address.model_message", "address_ai", 0.6, "a message addressed to the model",
+       rf"\b(?:message|note|instructions?|reminder) (?:for|to) (?:the |any )?(?:\w+ )?{_AI}\b"),
     _r("override.new_instructions", "override", 0.5, "announces new instructions",
        r"\b(?:new|updated|real|actual|revised) (?:system )?instructions?\s*(?::|are\b|follow)"),
     _r("override.from_now_on", "persona", 0.6, "redefines the reader's behaviour from now on",
@@ -141,7 +165,7 @@ RULES: Final[tuple[_Rule, ...]] = (
        r"</?(?:system|assistant|user|instructions?)>"),
     _r("role.override_notice", "role_weak", 0.5, "a fake override or admin notice",
        r"\b(?:system|admin|administrator|security|developer) (?:override|update|notice|"
-       r"instruction|command)s?\s*:"),
+       r"instruction|command)s?\s*:|^\s*\[?(?:override|admin|root|sudo)\]?\s*:?\s*\]?", _M),
     # --- addressing an AI -------------------------------------------------------------
     _r("address.ai", "address_ai", 0.6, "addresses an AI / assistant / automated system",
        rf"\b(?:dear|hey|hi|hello|attention|note (?:to|for)|message (?:to|for)|instructions? "
@@ -206,7 +230,7 @@ RULES: Final[tuple[_Rule, ...]] = (
        r"\b(?:change[rz]?|mets|mettez|setze\w*|ander\w*|cambia\w*|modifica\w*|alter[ea]\w*|"
        r"wijzig\w*|zet)\b.{0,30}\b(?:priorite|prioritat|prioridad|priorita|prioridade|prioriteit"
        r"|etape|stufe|etapa|fase|status)\b|\b(?:ferme[rz]?|schliess\w*|cierra\w*|chiudi\w*|"
-       r"fecha\w*|sluit\w*)\b.{0,20}\b(?:ticket|tache|aufgabe|tarea|compito|tarefa|taak)\b"
+       r"fecha\w*|sluit\w*|clotur\w*)\b.{0,20}\b(?:ticket|tache|aufgabe|tarea|compito|tarefa|taak)\b"
        r"|\b(?:assigne[rz]?|weise\w*|asigna\w*|assegna\w*|atribu\w*|wijs)\b.{0,30}\b(?:a|an|zu|"
        r"aan)\b"),
 )  # fmt: skip
@@ -246,8 +270,9 @@ def normalise(text: str) -> str:
 
 
 _HIDDEN_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?"
-    r"\s*(?:;|$|!)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)|(?<![-\w])color\s*:\s*(?:#fff(?:fff)?\b"
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*(?:[0-2](?:\.\d+)?px|0\.[0-3]?\d*em|"
+    r"0(?:\.0+)?(?:pt|em|rem|%)?)"
+    r"\s*(?:;|$|!)|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$|!)|(?<![-\w])color\s*:\s*(?:#f[a-f0-9]?f[a-f0-9]?f[a-f0-9]?\b"
     r"|white\b|rgba?\(\s*255\s*,\s*255\s*,\s*255)|(?:max-)?height\s*:\s*0(?:px)?\s*;.*overflow"
     r"\s*:\s*hidden|clip\s*:\s*rect\(\s*0",
     re.I,
