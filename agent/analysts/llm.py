@@ -166,6 +166,7 @@ class LLMAnalyst:
         output_strategy: OutputStrategy = "provider",
         retry_initial_delay_s: float = 1.0,
         grounding: GroundingCheck | None = None,
+        spotlighter_factory: Callable[[], Spotlighter] = Spotlighter,
     ) -> None:
         self.settings = settings
         self.model = model if model is not None else build_chat_model(settings)
@@ -176,6 +177,7 @@ class LLMAnalyst:
         self.output_strategy = output_strategy
         self.retry_initial_delay_s = retry_initial_delay_s
         self.grounding = grounding or _grounding_violations
+        self.spotlighter_factory = spotlighter_factory  # fixed boundary for cassette replay
         self.last_refused_tools: list[str] = []
         self._guard_refused: list[str] = []
 
@@ -205,7 +207,7 @@ class LLMAnalyst:
         self, job: str, facts: Facts, offline: AnalystResult[T], schema: type[ProseModel]
     ) -> AnalystResult[T]:
         started = time.perf_counter()
-        spot = Spotlighter()
+        spot = self.spotlighter_factory()
         system, job_prompt = load_prompt("system"), load_prompt(job)
         system_text = f"{system.text}\n{spot.system_notice()}\n\n{job_prompt.text}"
         ctx = build_context(

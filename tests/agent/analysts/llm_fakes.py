@@ -15,6 +15,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.runnables import Runnable
+from pydantic import Field
 
 from agent.config import Settings
 from agent.facts import ProjectFacts, TaskFacts, TicketFacts, UntrustedText
@@ -45,8 +46,8 @@ INJECTION = (
 class ScriptedChatModel(GenericFakeChatModel):
     """A fake chat model that accepts `bind_tools` and records what it was bound with."""
 
-    bound: list[dict[str, Any]] = []
-    seen: list[list[BaseMessage]] = []
+    bound: list[dict[str, Any]] = Field(default_factory=list)
+    seen: list[list[BaseMessage]] = Field(default_factory=list)
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> Runnable[Any, BaseMessage]:
         names = [getattr(t, "name", None) or t.get("name") for t in tools]
@@ -72,10 +73,7 @@ def http_error(status: int) -> openai.APIStatusError:
 
 
 def scripted(*answers: AIMessage | str | BaseException) -> ScriptedChatModel:
-    model = ScriptedChatModel(messages=iter(answers))
-    model.bound = []
-    model.seen = []
-    return model
+    return ScriptedChatModel(messages=iter(answers))
 
 
 def answer(payload: dict[str, Any]) -> AIMessage:

@@ -91,7 +91,7 @@ def test_every_job_has_a_versioned_prompt(job: str) -> None:
 
 
 def test_missing_prompt_is_a_typed_error() -> None:
-    with pytest.raises(PromptNotFound, match="agent/prompts/nope.v1.md"):
+    with pytest.raises(PromptNotFound, match=r"agent/prompts/nope\.v1\.md"):
         load_prompt("nope")
 
 
