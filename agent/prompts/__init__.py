@@ -19,7 +19,7 @@ class PromptNotFound(LookupError):
 
 
 class PromptMalformed(ValueError):
-    """A prompt file lacks its `version:` first line: add it, e.g. `version: summarize_project.v1`."""
+    """A prompt file lacks its `version:` first line, e.g. `version: summarize_project.v1`."""
 
 
 @dataclass(frozen=True)

@@ -67,14 +67,44 @@ class MessagesArgs(_Args):
     res_id: int = Field(gt=0)
 
 
-_PROJECT_FIELDS = ["name", "partner_id", "user_id", "date_start", "date", "allocated_hours",
-                   "last_update_status", "description"]
-_TASK_FIELDS = ["name", "project_id", "stage_id", "user_ids", "date_deadline",
-                "allocated_hours", "effective_hours", "remaining_hours", "progress", "state",
-                "priority", "milestone_id", "description"]
+_PROJECT_FIELDS = [
+    "name",
+    "partner_id",
+    "user_id",
+    "date_start",
+    "date",
+    "allocated_hours",
+    "last_update_status",
+    "description",
+]
+_TASK_FIELDS = [
+    "name",
+    "project_id",
+    "stage_id",
+    "user_ids",
+    "date_deadline",
+    "allocated_hours",
+    "effective_hours",
+    "remaining_hours",
+    "progress",
+    "state",
+    "priority",
+    "milestone_id",
+    "description",
+]
 _MILESTONE_FIELDS = ["name", "project_id", "deadline", "is_reached", "reached_date"]
-_TICKET_FIELDS = ["name", "number", "team_id", "category_id", "stage_id", "priority",
-                  "user_id", "partner_id", "create_date", "description"]
+_TICKET_FIELDS = [
+    "name",
+    "number",
+    "team_id",
+    "category_id",
+    "stage_id",
+    "priority",
+    "user_id",
+    "partner_id",
+    "create_date",
+    "description",
+]
 _MESSAGE_FIELDS = ["model", "res_id", "date", "author_id", "message_type", "body"]
 
 
@@ -134,51 +164,71 @@ class ReadOnlyToolbox:
         """The read tools, each also allowed by `agent.guardrails.readonly`."""
         return [
             self._tool(
-                "get_project", "Read one project's header fields.", ProjectArgs,
+                "get_project",
+                "Read one project's header fields.",
+                ProjectArgs,
                 lambda project_id: self._rows(
                     "project.project", [("id", "=", project_id)], _PROJECT_FIELDS, "id"
                 ),
             ),
             self._tool(
-                "get_task", "Read one task.", TaskArgs,
+                "get_task",
+                "Read one task.",
+                TaskArgs,
                 lambda task_id: self._rows(
                     "project.task", [("id", "=", task_id)], _TASK_FIELDS, "id"
                 ),
             ),
             self._tool(
-                "list_tasks", f"List up to {MAX_ROWS} open tasks of a project.", ProjectArgs,
+                "list_tasks",
+                f"List up to {MAX_ROWS} open tasks of a project.",
+                ProjectArgs,
                 lambda project_id: self._rows(
-                    "project.task", [("project_id", "=", project_id)], _TASK_FIELDS,
+                    "project.task",
+                    [("project_id", "=", project_id)],
+                    _TASK_FIELDS,
                     "date_deadline asc, id asc",
                 ),
             ),
             self._tool(
-                "list_milestones", "List a project's milestones.", ProjectArgs,
+                "list_milestones",
+                "List a project's milestones.",
+                ProjectArgs,
                 lambda project_id: self._rows(
-                    "project.milestone", [("project_id", "=", project_id)], _MILESTONE_FIELDS,
+                    "project.milestone",
+                    [("project_id", "=", project_id)],
+                    _MILESTONE_FIELDS,
                     "deadline asc, id asc",
                 ),
             ),
             self._tool(
-                "get_ticket", "Read one Helpdesk ticket.", TicketArgs,
+                "get_ticket",
+                "Read one Helpdesk ticket.",
+                TicketArgs,
                 lambda ticket_id: self._rows(
                     "helpdesk.ticket", [("id", "=", ticket_id)], _TICKET_FIELDS, "id"
                 ),
             ),
             self._tool(
-                "list_tickets", f"List up to {MAX_ROWS} recent tickets of a customer.",
+                "list_tickets",
+                f"List up to {MAX_ROWS} recent tickets of a customer.",
                 PartnerTicketsArgs,
                 lambda partner_id: self._rows(
-                    "helpdesk.ticket", [("partner_id", "=", partner_id)], _TICKET_FIELDS,
+                    "helpdesk.ticket",
+                    [("partner_id", "=", partner_id)],
+                    _TICKET_FIELDS,
                     "create_date desc, id desc",
                 ),
             ),
             self._tool(
-                "list_messages", f"List up to {MAX_ROWS} recent chatter messages of a record.",
+                "list_messages",
+                f"List up to {MAX_ROWS} recent chatter messages of a record.",
                 MessagesArgs,
                 lambda model, res_id: self._rows(
-                    "mail.message", [("model", "=", model), ("res_id", "=", res_id)],
-                    _MESSAGE_FIELDS, "date desc, id desc",
+                    "mail.message",
+                    [("model", "=", model), ("res_id", "=", res_id)],
+                    _MESSAGE_FIELDS,
+                    "date desc, id desc",
                 ),
             ),
         ]
