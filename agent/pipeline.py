@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -46,6 +46,7 @@ from agent.tools.records import ProjectBundle, TicketBundle
 log = logging.getLogger(__name__)
 
 AnalystName = Literal["offline", "llm"]
+BundleT = TypeVar("BundleT", ProjectBundle, TicketBundle)
 
 
 class JobResult(BaseModel):
@@ -114,6 +115,30 @@ class PipelineContext:
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def own_partner_id(ctx: PipelineContext) -> int | None:
+    """The partner our API user posts as: its notes are ours, not data about the project."""
+    if "own_partner" not in ctx._cache:
+        uid = ctx.gateway.uid
+        rows = ctx.gateway.read("res.users", [uid], ["partner_id"]) if uid else []
+        partner = rows[0].get("partner_id") if rows else None
+        ctx._cache["own_partner"] = partner[0] if isinstance(partner, list) and partner else None
+    pid: int | None = ctx._cache["own_partner"]
+    return pid
+
+
+def without_own_notes(ctx: PipelineContext, bundle: BundleT) -> BundleT:
+    """Drop the notes we posted from what we analyse and hash.
+
+    Otherwise every posted recommendation would change the next run's input (and its
+    hash), and the agent would read its own prose back as client chatter.
+    """
+    me = own_partner_id(ctx)
+    if me is None or not any(m.author_id == me for m in bundle.messages):
+        return bundle
+    kept = tuple(m for m in bundle.messages if m.author_id != me)
+    return bundle.model_copy(update={"messages": kept})
 
 
 def input_hash(kind: Kind, analyst: str, bundle: BaseModel, findings: Iterable[RiskFinding]) -> str:
@@ -245,7 +270,7 @@ def _compliance_findings(ctx: PipelineContext, now: datetime) -> list[RiskFindin
 def _project_facts(ctx: PipelineContext, project_id: int) -> ProjectFacts:
     """Project signals plus the compliance findings of the people who log time on it."""
     now = ctx.now()
-    bundle = readers.read_project_bundle(ctx.gateway, project_id, now)
+    bundle = without_own_notes(ctx, readers.read_project_bundle(ctx.gateway, project_id, now))
     facts = facts_builders.build_project_facts(
         bundle, ctx.policy, now, ctx.gateway.base_url, odoo_version=ctx.odoo_version
     )
@@ -352,7 +377,7 @@ def summarize_task(
     ctx = ctx or default_context()
     now = ctx.now()
     project_id = readers.project_of_task(ctx.gateway, task_id)
-    bundle = readers.read_project_bundle(ctx.gateway, project_id, now)
+    bundle = without_own_notes(ctx, readers.read_project_bundle(ctx.gateway, project_id, now))
     facts = facts_builders.build_task_facts(
         bundle, task_id, ctx.policy, now, ctx.gateway.base_url, odoo_version=ctx.odoo_version
     )
@@ -372,7 +397,7 @@ def summarize_task(
 
 def _ticket_facts(ctx: PipelineContext, ticket_id: int) -> TicketFacts:
     now = ctx.now()
-    bundle = readers.read_ticket_bundle(ctx.gateway, ticket_id, now)
+    bundle = without_own_notes(ctx, readers.read_ticket_bundle(ctx.gateway, ticket_id, now))
     similar: tuple[Any, ...] = ()
     if ctx.retrieval is not None:
         similar = tuple(

@@ -1,4 +1,4 @@
-"""`triage` sub-commands that run the analysis jobs: summarize, risks, escalate, ticket, scan, reconcile."""
+"""`triage` commands that run the analysis jobs (summarize, risks, escalate, ticket, scan)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from agent import pipeline
 from agent.pipeline import AnalystName, JobResult, PipelineContext, ScanResult
@@ -31,6 +33,10 @@ _SEV_STYLE = {"critical": "bold white on red", "high": "red", "medium": "yellow"
 _RAG_STYLE = {"red": "bold red", "amber": "yellow", "green": "green"}
 
 
+def _cell(text: str, style: str | None) -> Text:
+    return Text(text, style=style or "")
+
+
 def _analyst(name: str) -> AnalystName:
     if name not in ("offline", "llm"):
         raise typer.BadParameter("use --analyst offline or --analyst llm")
@@ -48,7 +54,7 @@ def print_job(result: JobResult, as_json: bool) -> None:
     rec = result.recommendation
     out = rec.output
     console.print(
-        f"[bold]{out.kind.replace('_', ' ').title()}[/] for {out.subject.display_name} "
+        f"[bold]{out.kind.replace('_', ' ').title()}[/] for {escape(out.subject.display_name)} "
         f"({out.subject.model} #{out.subject.id}) - analyst: [bold]{result.analyst}[/]"
         + (f" (fallback: {result.fallback_reason})" if result.fallback_reason else "")
         + f" - {result.status}"
@@ -60,7 +66,10 @@ def print_job(result: JobResult, as_json: bool) -> None:
             console.print(data[key])
     for f in data.get("findings", []):
         style = _SEV_STYLE.get(f["severity"], "")
-        console.print(f"  [{style}]{f['severity']:>8}[/] {f['category']}: {f['title']}")
+        line = Text("  ")
+        line.append(f"{f['severity']:>8}", style=style)
+        line.append(f" {f['category']}: {f['title']}")
+        console.print(line)
     if result.html and result.status == "dry_run":
         console.print("[dim]--- note that would be posted (HTML) ---[/]")
         console.print(result.html, markup=False, highlight=False)
@@ -82,10 +91,10 @@ def scan_table(result: ScanResult) -> Table:
         worst = row.max_severity.value if row.max_severity else "-"
         table.add_row(
             row.name,
-            f"[{_RAG_STYLE.get(rag, '')}]{rag}[/]",
-            f"[{_SEV_STYLE.get(worst, '')}]{worst}[/]",
+            _cell(rag, _RAG_STYLE.get(rag)),
+            _cell(worst, _SEV_STYLE.get(worst)),
             *[
-                f"[{_SEV_STYLE.get(row.categories.get(c, ''), '')}]{row.categories.get(c, '')}[/]"
+                _cell(row.categories.get(c, ""), _SEV_STYLE.get(row.categories.get(c, "")))
                 for c in cats
             ],
             row.status,
@@ -106,7 +115,7 @@ def ticket_table(result: ScanResult, limit: int = 25) -> Table:
         worst = row.max_severity.value if row.max_severity else "-"
         table.add_row(
             row.name[:60],
-            f"[{_SEV_STYLE.get(worst, '')}]{worst}[/]",
+            _cell(worst, _SEV_STYLE.get(worst)),
             ", ".join(f"{k}:{v}" for k, v in row.categories.items()),
             row.status,
         )
