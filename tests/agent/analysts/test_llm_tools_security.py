@@ -113,3 +113,22 @@ def test_tool_call_cap_bounds_odoo_reads_and_falls_back(
     assert result.meta.analyst == "offline"
     assert result.meta.fallback_reason and result.meta.fallback_reason.startswith("call_limit")
     _no_write_left(transport)
+
+
+def test_tool_output_is_bounded_and_records_what_was_read(gateway: OdooGateway) -> None:
+    from agent.tools.langchain import MAX_CHARS, ReadOnlyToolbox
+
+    box = ReadOnlyToolbox(gateway)
+    tool = next(t for t in box.tools() if t.name == "list_tasks")
+    out = tool.invoke({"project_id": 7})
+    assert len(out) <= MAX_CHARS + 60
+    assert box.read_refs == {("project.task", 71)}
+    assert box.calls == [("list_tasks", {"project_id": 7})]
+
+
+def test_every_tool_is_in_the_readonly_allowlist(gateway: OdooGateway) -> None:
+    from agent.guardrails.readonly import ALLOWED_TOOL_NAMES
+    from agent.tools.langchain import ReadOnlyToolbox
+
+    names = {t.name for t in ReadOnlyToolbox(gateway).tools()}
+    assert names <= ALLOWED_TOOL_NAMES
