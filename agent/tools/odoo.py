@@ -62,12 +62,14 @@ class GatewayStats:
     retries: int = 0
     seconds: float = 0.0
     by_method: Counter[str] = field(default_factory=Counter)
+    seconds_by_method: dict[str, float] = field(default_factory=dict)
 
     def reset(self) -> None:
         self.calls = 0
         self.retries = 0
         self.seconds = 0.0
         self.by_method.clear()
+        self.seconds_by_method.clear()
 
 
 class _WriteGrant:
@@ -216,14 +218,17 @@ class OdooGateway:
         return self._with_retry(model, method, lambda: self._send(model, method, args, kwargs))
 
     def _send(self, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        key = f"{model}.{method}"
         self.stats.calls += 1
-        self.stats.by_method[f"{model}.{method}"] += 1
+        self.stats.by_method[key] += 1
         started = time.perf_counter()
         try:
-            log.debug("odoo %s.%s", model, method)
+            log.debug("odoo %s", key)
             return self._transport.execute_kw(model, method, args, kwargs)
         finally:
-            self.stats.seconds += time.perf_counter() - started
+            spent = time.perf_counter() - started
+            self.stats.seconds += spent
+            self.stats.seconds_by_method[key] = self.stats.seconds_by_method.get(key, 0.0) + spent
 
     def _with_retry(self, model: str, method: str, fn: Any) -> Any:
         def _count_retry(state: Any) -> None:

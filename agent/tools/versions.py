@@ -160,7 +160,6 @@ _BASE: dict[str, FieldCandidates] = {
         "write_date": ("write_date",),
         "user_id": ("user_id",),
         "department": ("department_id",),
-        "resource_calendar_id": ("resource_calendar_id",),
     },
     "hr.leave": {
         "name": ("name",),
