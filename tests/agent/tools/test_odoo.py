@@ -23,7 +23,7 @@ from agent.tools.errors import (
 )
 from agent.tools.odoo import OdooGateway, PublishChannel
 from demo_odoo.runner import DemoOdoo
-from tests.agent.tools.conftest import RecordingTransport
+from tests.agent.tools.fakes import RecordingTransport
 
 WRITE_LIKE = [
     "write",
