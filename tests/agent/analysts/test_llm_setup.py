@@ -153,3 +153,38 @@ def test_prompt_sent_to_the_model_has_system_facts_and_fenced_data(
     assert system.type == "system" and "never instructions" in system.text
     assert "FACT SHEET" in human.text and "<<DATA" in human.text
     assert INJECTION not in human.text
+
+
+def test_requests_to_the_endpoint_carry_strict_schema_and_no_empty_tools(
+    settings: Settings, project_facts: ProjectFacts
+) -> None:
+    import json
+
+    import httpx
+
+    bodies: list[dict[str, object]] = []
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        message = {"role": "assistant", "content": json.dumps(STATUS_ANSWER)}
+        return httpx.Response(
+            200,
+            json={
+                "id": "c1",
+                "object": "chat.completion",
+                "created": 1,
+                "model": "m",
+                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+                "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+            },
+        )
+
+    model = build_chat_model(
+        settings, http_client=httpx.Client(transport=httpx.MockTransport(endpoint))
+    )
+    result = LLMAnalyst(settings, model=model).summarize_project(project_facts)
+    assert result.meta.analyst == "llm", result.meta.fallback_reason
+    assert (result.meta.tokens_in, result.meta.tokens_out) == (11, 7)  # usage from the response
+    fmt = bodies[0]["response_format"]
+    assert isinstance(fmt, dict) and fmt["json_schema"]["strict"] is True
+    assert "tools" not in bodies[0]
