@@ -165,3 +165,6 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> None:
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
+    # huey logs every task start/end; our worker already logs one line per job.
+    logging.getLogger("huey").setLevel(logging.WARNING)
+    logging.getLogger("huey.consumer").setLevel(logging.INFO)

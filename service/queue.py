@@ -101,6 +101,7 @@ PENDING = ("queued", "retrying")
 ACTIVE = (*PENDING, "running")
 LEASE_S = 600.0
 STALE_S = 30.0
+EARLY_TOLERANCE_S = 0.25
 TASK_NAME = "triage.process_event"
 
 
@@ -293,12 +294,17 @@ class QueueStore:
 
     # --- worker side -----------------------------------------------------------------
     def claim(self, event_id: str) -> ClaimedEvent | None:
-        """Atomically move a pending event to running; None if someone else has it or it is done."""
+        """Atomically move a due, pending event to running. None if another worker has it, it
+        is finished, or it is not due yet (an early duplicate message: the due one follows)."""
         now = time.time()
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(events)
-                .where(events.c.id == event_id, events.c.status.in_(PENDING))
+                .where(
+                    events.c.id == event_id,
+                    events.c.status.in_(PENDING),
+                    events.c.not_before <= now + EARLY_TOLERANCE_S,
+                )
                 .values(
                     status="running",
                     attempts=events.c.attempts + 1,
@@ -409,17 +415,6 @@ class QueueStore:
         for event_id in ids:
             self.enqueue(event_id)
         return len(ids)
-
-    def enqueue_startup_backlog(self) -> int:
-        """At worker start: hand every pending event to huey again (the claim drops repeats)."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(events.c.id, events.c.not_before).where(events.c.status.in_(PENDING))
-            ).all()
-        now = time.time()
-        for event_id, not_before in rows:
-            self.enqueue(str(event_id), delay=max(0.0, float(not_before) - now))
-        return len(rows)
 
     # --- dead letters ----------------------------------------------------------------
     def list_dead_letters(

@@ -173,7 +173,7 @@ class Worker:
         self._sweeper: threading.Thread | None = None
 
     def start(self) -> None:
-        backlog = self.store.enqueue_startup_backlog()
+        backlog = self.store.recover()
         self.consumer.start()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="triage-sweep", daemon=True)
         self._sweeper.start()

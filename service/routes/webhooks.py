@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 from starlette.concurrency import run_in_threadpool
 
 from service import intake, metrics
@@ -32,14 +32,19 @@ class WebhookAccepted(BaseModel):
     request_id: str | None
 
 
+def _plain(secret: SecretStr | str) -> str:
+    """Secret value; tolerant of a plain str (e.g. settings built with `model_copy`)."""
+    return secret.get_secret_value() if isinstance(secret, SecretStr) else str(secret)
+
+
 def _authorize(request: Request, services: AppServices, raw: bytes) -> None:
     settings = services.settings
     signature = request.headers.get("x-triage-signature")
     secret = settings.webhook_hmac_secret
     if signature and secret is not None:
-        intake.verify_signature(signature, secret.get_secret_value(), raw)
+        intake.verify_signature(signature, _plain(secret), raw)
         return
-    expected = settings.webhook_token.get_secret_value() if settings.webhook_token else None
+    expected = _plain(settings.webhook_token) if settings.webhook_token else None
     given = request.query_params.get("token") or request.headers.get("x-triage-token")
     if intake.token_matches(given, expected):
         return

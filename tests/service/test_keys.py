@@ -18,7 +18,7 @@ from service.queue import make_engine
 def test_key_is_stored_hashed_and_verifies(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'k.sqlite3'}")
     store = KeyStore(engine)
-    record, plain = store.create("n8n", frozenset({"read", "publish"}))
+    _record, plain = store.create("n8n", frozenset({"read", "publish"}))
     with engine.connect() as conn:
         stored = conn.execute(select(api_keys.c.hash)).scalar_one()
     assert plain not in stored and stored == hashlib.sha256(plain.encode()).hexdigest()
