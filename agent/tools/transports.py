@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import socket
 import urllib.error
 from typing import Any, Protocol
@@ -57,6 +58,28 @@ def _unavailable(url: str, exc: BaseException) -> OdooUnavailable:
     )
 
 
+class _RedactSecrets(logging.Filter):
+    """odoorpc logs whole JSON-RPC payloads at DEBUG, password included: mask them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secrets:
+            message = record.getMessage()
+            if any(secret in message for secret in self.secrets):
+                for secret in self.secrets:
+                    message = message.replace(secret, "**********")
+                record.msg, record.args = message, ()
+        return True
+
+
+_REDACT = _RedactSecrets()
+for _name in ("odoorpc", "odoorpc.rpc.jsonrpclib", "odoorpc.odoo"):
+    logging.getLogger(_name).addFilter(_REDACT)
+
+
 _TRANSIENT_NETWORK = (
     urllib.error.URLError,
     ConnectionError,
@@ -78,6 +101,8 @@ class OdooRPCTransport:
         self._secret = secret
         self._timeout = timeout
         self._odoo: Any = None
+        if secret:
+            _REDACT.secrets.add(secret)
 
     def _client(self) -> Any:
         if self._odoo is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 from collections.abc import Iterator
@@ -295,3 +296,25 @@ def test_publish_channel_round_trip_on_the_demo() -> None:
         activities = gw.read_activities([activity_id])
         assert activities[0]["summary"] == "Triage review #1"
         assert activities[0]["res_model"] == "project.task" and activities[0]["res_id"] == 1
+
+
+def test_write_is_refused_even_before_connecting_to_an_unreachable_server() -> None:
+    gw = OdooGateway(f"http://127.0.0.1:{_closed_port()}", "demo", "triage", "pw", retries=0)
+    with pytest.raises(ReadOnlyViolation):
+        gw.execute("helpdesk.ticket", "write", [1], {"stage_id": 3})
+    assert gw.stats.calls == 0
+
+
+@pytest.mark.integration
+def test_secrets_never_reach_logs_or_error_messages(
+    demo_odoo: DemoOdoo, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "s3cr3t-Pa55word-never-logged"
+    caplog.set_level(logging.DEBUG)
+    gw = OdooGateway(demo_odoo.url, demo_odoo.db, "triage", secret, retries=0)
+    with pytest.raises(OdooAuthError) as err:
+        gw.connect()
+    assert secret not in str(err.value)
+    ok = OdooGateway(demo_odoo.url, demo_odoo.db, "triage", "triage", retries=0)
+    ok.search("project.task", [], limit=1)
+    assert secret not in caplog.text and "'triage', 'triage'" not in caplog.text
