@@ -144,6 +144,8 @@ class MiniLMInt8Embedding(EmbeddingFunction[Documents]):
                 tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # pad to the longest
                 options = ort.SessionOptions()
                 options.log_severity_level = 3
+                # No busy-waiting between ops: the service shares its cores (web, worker).
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 if self._threads > 0:
                     options.intra_op_num_threads = self._threads
                     options.inter_op_num_threads = 1

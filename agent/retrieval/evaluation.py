@@ -1,16 +1,17 @@
 """Duplicate-detection quality of a `TicketIndex` on labelled pairs (evals, benchmarks).
 
-Every evaluated ticket asks the index for its nearest other ticket, reusing the stored
-vectors (nothing is embedded again); a pair is predicted when that neighbour reaches the
-threshold. Precision and recall are over unordered pairs. The sweep over the same top-1
-similarities gives the threshold that maximises F1: how the policy default was calibrated.
+Every evaluated ticket asks the index for its nearest other tickets, reusing the stored
+vectors (nothing is embedded again); a pair is predicted as `probable_duplicate` would:
+the nearest ticket of the same customer at or above the threshold. Precision and recall
+are over unordered pairs. A sweep over thresholds gives the one that maximises F1: how
+the policy default was calibrated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -23,37 +24,58 @@ if TYPE_CHECKING:
 Pair = frozenset[int]
 
 
-def _top1(index: TicketIndex, ids: list[str], batch: int = 256) -> dict[int, tuple[int, float]]:
-    """ticket id -> (nearest other ticket id, similarity), from the stored vectors."""
+Neighbours = dict[int, tuple[int, list[tuple[int, float, int]]]]
+"""ticket id -> (its partner, [(neighbour id, similarity, neighbour partner), best first])."""
+
+
+def _neighbours(index: TicketIndex, ids: list[str], k: int = 5, batch: int = 256) -> Neighbours:
+    """Each ticket's `k` nearest others, from the stored vectors (nothing re-embedded)."""
     collection = index._collection
-    out: dict[int, tuple[int, float]] = {}
+    out: Neighbours = {}
     for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        stored = collection.get(ids=chunk, include=["embeddings"])
+        stored = collection.get(ids=ids[start : start + batch], include=["embeddings", "metadatas"])
         vectors = stored["embeddings"]
         if vectors is None or len(stored["ids"]) == 0:
             continue
         found = collection.query(
-            query_embeddings=vectors, n_results=min(2, index.count()), include=["distances"]
+            query_embeddings=vectors,
+            n_results=min(k + 1, index.count()),
+            include=["distances", "metadatas"],
         )
-        for own, hits, dists in zip(
-            stored["ids"], found["ids"], found["distances"] or [], strict=True
+        for own, own_meta, hits, dists, metas in zip(
+            stored["ids"],
+            stored["metadatas"] or [],
+            found["ids"],
+            found["distances"] or [],
+            found["metadatas"] or [],
+            strict=True,
         ):
-            for hit, dist in zip(hits, dists, strict=True):
-                if hit != own:
-                    out[int(own)] = (int(hit), 1.0 - float(dist))
-                    break
+            near = [
+                (int(hit), 1.0 - float(dist), int(cast(int, (meta or {}).get("partner_id", -1))))
+                for hit, dist, meta in zip(hits, dists, metas, strict=True)
+                if hit != own
+            ]
+            out[int(own)] = (int(cast(int, (own_meta or {}).get("partner_id", -1))), near[:k])
     return out
+
+
+def _flagged(near: Neighbours, threshold: float) -> set[Pair]:
+    """What `probable_duplicate` flags: the nearest same-customer ticket over the threshold."""
+    pairs: set[Pair] = set()
+    for own, (partner, hits) in near.items():
+        for other, sim, other_partner in hits:
+            if sim >= threshold and (partner < 0 or other_partner == partner):
+                pairs.add(frozenset((own, other)))
+                break
+    return pairs
 
 
 def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def _scores(
-    top1: dict[int, tuple[int, float]], truth: set[Pair], threshold: float
-) -> tuple[float, float, int]:
-    predicted = {frozenset((a, b)) for a, (b, sim) in top1.items() if sim >= threshold}
+def _scores(near: Neighbours, truth: set[Pair], threshold: float) -> tuple[float, float, int]:
+    predicted = _flagged(near, threshold)
     hits = len(predicted & truth)
     precision = hits / len(predicted) if predicted else 1.0
     recall = hits / len(truth) if truth else 1.0
@@ -78,13 +100,12 @@ def evaluate_duplicates(
         ids = [str(i) for i in index._collection.get(include=[])["ids"]]
     else:
         ids = [str(t.id) for t in tickets]
-    top1 = _top1(index, ids)
-    precision, recall, flagged = _scores(top1, truth, limit)
-    found_first = {frozenset((a, b)) for a, (b, _) in top1.items()} & truth
-    candidates = sorted({round(sim, 4) for _, sim in top1.values()})
+    near = _neighbours(index, ids)
+    precision, recall, flagged = _scores(near, truth, limit)
+    found_first = {frozenset((a, hits[0][0])) for a, (_, hits) in near.items() if hits} & truth
     best_f1, best_t = 0.0, limit
-    for t in np.linspace(0.5, 0.99, 50).tolist() + candidates:
-        p, r, _ = _scores(top1, truth, t)
+    for t in np.linspace(0.40, 0.99, 60).tolist():
+        p, r, _ = _scores(near, truth, t)
         if _f1(p, r) > best_f1:
             best_f1, best_t = _f1(p, r), float(t)
     return {

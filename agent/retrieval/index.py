@@ -301,14 +301,32 @@ class TicketIndex:
         subject: Subject,
         exclude_id: int | None = None,
         threshold: float | None = None,
+        partner_id: int | None = None,
+        k: int = 5,
     ) -> SimilarTicket | None:
-        """The nearest ticket when its similarity reaches the policy's duplicate threshold.
+        """The nearest ticket from the same customer at or above the duplicate threshold.
 
-        `subject` may be the `query_similar` result already at hand (no second query).
+        A duplicate is the same customer reporting the same problem again: a similar ticket
+        from another customer is a similar ticket (shown as such), not a duplicate. The
+        customer is `partner_id`, else the subject ticket's; when neither is known (plain
+        text), the nearest ticket above the threshold counts. `subject` may be the
+        `query_similar` result already at hand (no second embedding).
         """
         limit = duplicate_threshold() if threshold is None else threshold
-        best = self._neighbours(subject, 1, exclude_id)
-        return best[0] if best and best[0].similarity >= limit else None
+        if partner_id is None and isinstance(subject, Ticket):
+            partner_id = subject.partner_id
+        candidates = [s for s in self._neighbours(subject, k, exclude_id) if s.similarity >= limit]
+        if partner_id is None or not candidates:
+            return candidates[0] if candidates else None
+        partners = self._partners([s.ticket.id for s in candidates])
+        return next((s for s in candidates if partners.get(s.ticket.id) == partner_id), None)
+
+    def _partners(self, ticket_ids: list[int]) -> dict[int, int]:
+        stored = self._collection.get(ids=[str(i) for i in ticket_ids], include=["metadatas"])
+        return {
+            int(i): int(cast(int, (m or {}).get("partner_id", -1)))
+            for i, m in zip(stored["ids"], stored["metadatas"] or [], strict=False)
+        }
 
     def suggest_labels(
         self, subject: Subject, k: int = 10, exclude_id: int | None = None

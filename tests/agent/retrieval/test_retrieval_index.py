@@ -198,3 +198,14 @@ def test_evaluate_duplicates_scores_planted_pairs(
     wrong = [(1, 3), (2, 4)]  # labelled pairs that are not duplicates
     bad = evaluate_duplicates(idx, None, wrong, threshold=0.85)
     assert bad["recall"] == 0.0 and bad["precision"] == 0.0
+
+
+def test_a_similar_ticket_from_another_customer_is_not_a_duplicate(index: TicketIndex) -> None:
+    ticket, source_id = duplicate_tickets()[0]
+    other_customer = ticket.model_copy(update={"partner_id": 99})
+    assert index.query_similar(other_customer, k=1)[0].ticket.id == source_id  # still similar
+    assert index.probable_duplicate(other_customer) is None
+    assert index.probable_duplicate(ticket.name) is not None  # plain text: no customer known
+    similar = index.query_similar(ticket, k=3)
+    assert index.probable_duplicate(similar, partner_id=99) is None
+    assert index.probable_duplicate(similar, partner_id=7) is not None
