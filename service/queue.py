@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -192,6 +193,12 @@ class QueueStore:
         self.queue_url = queue_url
         self.dedupe_window_s = dedupe_window_s
         self.engine = make_engine(queue_url)
+        # SQLite allows one writer; its busy handler sleeps in steps up to 100 ms, which
+        # shows up as tail latency under load. One in-process lock queues our writers
+        # (and huey enqueues) instead. PostgreSQL needs no such lock.
+        self._write_lock: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if queue_url.startswith("sqlite") else contextlib.nullcontext()
+        )
         metadata.create_all(self.engine)
         self.huey = make_huey(queue_url)
         self._processor: Callable[[str], None] | None = None
@@ -208,6 +215,10 @@ class QueueStore:
         self._processor(event_id)
 
     def enqueue(self, event_id: str, delay: float = 0.0) -> None:
+        with self._write_lock:
+            self._enqueue(event_id, delay)
+
+    def _enqueue(self, event_id: str, delay: float) -> None:
         if delay > 0:
             self.task.schedule(args=(event_id,), delay=delay)
         else:
@@ -235,7 +246,7 @@ class QueueStore:
             event_id = uuid.uuid4().hex
             debounce_key = f"{model}:{res_id}:{job}" if debounce_s > 0 else None
             try:
-                with self.engine.begin() as conn:
+                with self._write_lock, self.engine.begin() as conn:
                     conn.execute(
                         delete(dedupe_keys).where(
                             dedupe_keys.c.key.in_([k for k, _ in keys]),
@@ -297,7 +308,7 @@ class QueueStore:
         """Atomically move a due, pending event to running. None if another worker has it, it
         is finished, or it is not due yet (an early duplicate message: the due one follows)."""
         now = time.time()
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             result = conn.execute(
                 update(events)
                 .where(
@@ -346,7 +357,7 @@ class QueueStore:
 
     def finish(self, event_id: str, status: str, error: str | None = None) -> None:
         now = time.time()
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(
                 update(events)
                 .where(events.c.id == event_id)
@@ -355,7 +366,7 @@ class QueueStore:
 
     def schedule_retry(self, event_id: str, delay: float, error: str) -> None:
         now = time.time()
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(
                 update(events)
                 .where(events.c.id == event_id)
@@ -365,7 +376,7 @@ class QueueStore:
 
     def dead_letter(self, ev: ClaimedEvent, error_type: str, error: str) -> int:
         now = time.time()
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             conn.execute(
                 update(events)
                 .where(events.c.id == ev.id)
@@ -392,7 +403,7 @@ class QueueStore:
     def recover(self, stale_s: float = STALE_S) -> int:
         """Re-enqueue events whose message may be lost (crash, expired lease). Safe to repeat."""
         now = time.time()
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             rows = conn.execute(
                 select(events.c.id).where(
                     or_(
@@ -431,7 +442,7 @@ class QueueStore:
         """Queue a fresh event from a dead letter; returns the new event id."""
         now = time.time()
         event_id = uuid.uuid4().hex
-        with self.engine.begin() as conn:
+        with self._write_lock, self.engine.begin() as conn:
             row = (
                 conn.execute(select(dead_letters).where(dead_letters.c.id == dead_letter_id))
                 .mappings()
