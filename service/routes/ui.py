@@ -33,6 +33,12 @@ router = APIRouter(prefix="/ui", tags=["dashboard"], include_in_schema=False)
 
 STATIC = {"dashboard.css": "text/css; charset=utf-8"}
 SEVERITY_ORDER = ("critical", "high", "medium", "low")
+ROLE_LABELS = {
+    "pm": "Project manager",
+    "delivery_lead": "Delivery lead",
+    "finance": "Finance",
+    "helpdesk_lead": "Helpdesk lead",
+}
 
 env = Environment(
     loader=PackageLoader("service.ui", "templates"),
@@ -214,7 +220,9 @@ def recommendation_page(
 def approvals_page(request: Request, session: UiSession, ctx: Pipeline) -> HTMLResponse:
     queue = data.approval_queue(ctx.ledger, ctx.policy, ctx.gateway.record_url)
     deadlines = {s.value: d for s, d in ctx.policy.approval.review_deadline_days.items()}
-    return _render("approvals.html", request, session, queue=queue, deadlines=deadlines)
+    return _render(
+        "approvals.html", request, session, queue=queue, deadlines=deadlines, roles=ROLE_LABELS
+    )
 
 
 @router.post("/recommendations/{rec_id}/decision")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 from service_test_support import TOKEN, bound_socket
 
 from agent import pipeline
@@ -52,7 +53,7 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
             update={
                 "worker": "inline",
                 "rate_limit": "100000/minute",
-                "webhook_token": TOKEN,
+                "webhook_token": SecretStr(TOKEN),  # model_copy does not validate
                 "job_max_attempts": 1,
                 "job_retry_base_s": 0.05,
             }
