@@ -7,6 +7,7 @@ default; any SQLAlchemy URL (PostgreSQL for several replicas) through `TRIAGE_LE
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -249,7 +250,7 @@ class Ledger:
         with self.session() as s:
             return [_to_model(r) for r in s.scalars(query.limit(limit).offset(offset))]
 
-    def pending_with_activity(self) -> list[Recommendation]:
+    def pending_with_activity(self) -> builtins.list[Recommendation]:
         """Published, undecided recommendations whose review activity we must watch."""
         with self.session() as s:
             rows = s.scalars(
@@ -305,7 +306,7 @@ class Ledger:
             if row is not None:
                 row.followup_message_id = message_id
 
-    def decisions(self, rec_id: int | None = None) -> list[DecisionRecord]:
+    def decisions(self, rec_id: int | None = None) -> builtins.list[DecisionRecord]:
         query = select(DecisionRow).order_by(DecisionRow.id)
         if rec_id is not None:
             query = query.where(DecisionRow.recommendation_id == rec_id)
@@ -389,7 +390,7 @@ def _decision_model(row: DecisionRow) -> DecisionRecord:
     return DecisionRecord(
         id=row.id,
         recommendation_id=row.recommendation_id,
-        decision=row.decision,  # type: ignore[arg-type]
+        decision=row.decision,
         reviewer=row.reviewer,
         comment=row.comment,
         source=row.source,

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 
@@ -91,11 +91,11 @@ class PipelineContext:
     def analyst(self, name: AnalystName) -> Analyst:
         if name not in self._analysts:
             if name == "offline":
-                self._analysts[name] = OfflineAnalyst()
+                self._analysts[name] = cast(Analyst, OfflineAnalyst())
             else:
                 from agent.analysts.llm import get_analyst
 
-                self._analysts[name] = get_analyst("llm", self.settings)
+                self._analysts[name] = cast(Analyst, get_analyst("llm", self.settings))
         return self._analysts[name]
 
     def publisher(self, *, dry_run: bool = False) -> Publisher:

@@ -34,10 +34,15 @@ def _text(body: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", body))).strip()
 
 
+_FEEDBACK = re.compile(r"\bFeedback\s*:\s*")
+
+
 def _feedback(body: str) -> str:
+    """The text after the last "Feedback:" label (Odoo 18 renders it as its own element,
+    `<div class="fw-bold">Feedback:</div>`, or `<b>Feedback</b>:`), "" when there is none."""
     text = _text(body)
-    _, sep, after = text.partition("Feedback:")
-    return after.strip() if sep else ""
+    labels = list(_FEEDBACK.finditer(text))
+    return text[labels[-1].end() :].strip() if labels else ""
 
 
 def _summary_pattern(rec_id: int) -> re.Pattern[str]:
@@ -52,7 +57,13 @@ def reconcile(ctx: PipelineContext) -> ReconcileReport:
     if not pending:
         return report
     activity_ids = [r.activity_id for r in pending if r.activity_id is not None]
-    alive = {int(row["id"]) for row in ctx.gateway.read("mail.activity", activity_ids, ["id"])}
+    # Odoo 17+ types may keep done activities archived (active=False) instead of deleting.
+    fields = ctx.gateway.available("mail.activity", ["id", "active"])
+    alive = {
+        int(row["id"])
+        for row in ctx.gateway.read("mail.activity", activity_ids, fields)
+        if row.get("active", True)
+    }
     gone = [r for r in pending if r.activity_id not in alive]
     report.still_pending = len(pending) - len(gone)
     if not gone:

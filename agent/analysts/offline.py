@@ -241,7 +241,7 @@ class OfflineAnalyst:
             category_reason=facts.category_reason,
             suggested_priority=facts.priority_guess,
             priority_reason=facts.priority_reason,
-            sentiment=facts.sentiment if facts.sentiment in _SENTIMENTS else "neutral",  # type: ignore[arg-type]
+            sentiment=facts.sentiment if facts.sentiment in _SENTIMENTS else "neutral",
             sla_status=facts.sla_status,
             sla_hours_left=facts.sla_hours_left,
             age_hours=facts.age_hours,

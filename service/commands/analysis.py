@@ -267,11 +267,18 @@ def _attach_index(ctx: PipelineContext) -> None:
     """Use the similar-ticket index when one was built (`triage index`)."""
     if ctx.retrieval is not None:
         return
+    path = ctx.settings.chroma_path
+    if not path.is_dir() or not any(path.iterdir()):
+        return  # no index yet: triage works without similar tickets
     try:
-        from agent.retrieval import open_index_if_present
-    except ImportError:
-        return
-    ctx.retrieval = open_index_if_present(ctx.settings)
+        from agent.retrieval import TicketIndex, make_embedding
+
+        ctx.retrieval = TicketIndex(path, make_embedding(ctx.settings.embedding_model))
+    except Exception as exc:  # the index is an extra; a broken one must not stop triage
+        err.print(
+            f"[yellow]similar-ticket index at {escape(str(path))} not used[/]: "
+            f"{escape(f'{type(exc).__name__}: {exc}')} (rebuild it with `triage index --rebuild`)"
+        )
 
 
 def dumps(obj: Any) -> str:
