@@ -31,7 +31,7 @@ _SEVERITY_CLASS = {
     Severity.LOW: "text-bg-secondary",
     Severity.MEDIUM: "text-bg-warning",
     Severity.HIGH: "text-bg-danger",
-    Severity.CRITICAL: "text-bg-dark",
+    Severity.CRITICAL: "text-bg-danger",  # the sanitiser keeps only the classes Odoo styles
 }
 _TITLES = {
     "status_summary": "Status summary",
