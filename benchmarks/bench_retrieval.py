@@ -48,7 +48,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(seed: int, scale: int, threads: int, queries: int, workdir: Path) -> dict[str, Any]:
+def run(
+    seed: int, scale: int, threads: int, queries: int, workdir: Path, threshold: float | None
+) -> dict[str, Any]:
     embedding = MiniLMInt8Embedding(threads=threads)
     tickets, pairs, read_s = read_demo_tickets(seed, scale)
     index = TicketIndex(workdir / "chroma", embedding, rebuild=True, batch_size=64)
@@ -64,13 +66,13 @@ def run(seed: int, scale: int, threads: int, queries: int, workdir: Path) -> dic
         latencies.append((time.perf_counter() - t0) * 1000)
 
     start = time.perf_counter()
-    dup_all = evaluate_duplicates(index, None, pairs)
+    dup_all = evaluate_duplicates(index, None, pairs, threshold)
     eval_s = time.perf_counter() - start
 
     one_firm, one_pairs, _ = read_demo_tickets(seed, 1)
     small = TicketIndex(workdir / "chroma-one-firm", embedding, rebuild=True)
     small.index(one_firm)
-    dup_one = evaluate_duplicates(small, None, one_pairs)
+    dup_one = evaluate_duplicates(small, None, one_pairs, threshold)
     return {
         "tickets": len(tickets),
         "embedded": stats.embedded,
@@ -92,11 +94,14 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=67)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="Duplicate threshold (default: policy)."
+    )
     parser.add_argument("--keep", type=Path, default=None, help="Keep the index in this folder.")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="bench-retrieval-"))
     try:
-        result = run(args.seed, args.scale, args.threads, args.queries, workdir)
+        result = run(args.seed, args.scale, args.threads, args.queries, workdir, args.threshold)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -35,7 +35,10 @@ from agent.tools.records import Ticket
 log = logging.getLogger(__name__)
 
 COLLECTION = "helpdesk_tickets"
-DEFAULT_DUPLICATE_THRESHOLD = 0.85
+# Calibrated on the demo firm's planted pairs (seeds 7, 1, 2) with the same-customer rule:
+# F1 peaks at 0.50-0.55; 0.55 also stays above the most similar unrelated pair (0.52) of
+# benchmarks/embedding_candidates.py. Only used when agent.policy does not say otherwise.
+DEFAULT_DUPLICATE_THRESHOLD = 0.55
 _SCHEMA = 1  # bump when the stored document/metadata layout changes
 
 

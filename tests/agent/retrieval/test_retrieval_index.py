@@ -15,7 +15,7 @@ from retrieval_helpers import (
 
 from agent.retrieval.embeddings import MiniLMInt8Embedding
 from agent.retrieval.evaluation import evaluate_duplicates
-from agent.retrieval.index import IndexModelMismatch, TicketIndex
+from agent.retrieval.index import DEFAULT_DUPLICATE_THRESHOLD, IndexModelMismatch, TicketIndex
 from agent.retrieval.text import html_to_text, ticket_document
 
 
@@ -26,17 +26,28 @@ def index(tmp_path: Path, minilm: MiniLMInt8Embedding) -> TicketIndex:
     return idx
 
 
-def test_planted_near_duplicates_are_top1_and_above_threshold(index: TicketIndex) -> None:
+THRESHOLDS = pytest.mark.parametrize(
+    "threshold", [None, DEFAULT_DUPLICATE_THRESHOLD], ids=["policy", "calibrated-default"]
+)
+
+
+@THRESHOLDS
+def test_planted_near_duplicates_are_top1_and_above_threshold(
+    index: TicketIndex, threshold: float | None
+) -> None:
     for ticket, source_id in duplicate_tickets():
         best = index.query_similar(ticket, k=3)
         assert best[0].ticket.id == source_id, (ticket.name, best)
-        duplicate = index.probable_duplicate(ticket)
+        duplicate = index.probable_duplicate(ticket, threshold=threshold)
         assert duplicate is not None and duplicate.ticket.id == source_id, ticket.name
 
 
-def test_unrelated_tickets_are_not_flagged_as_duplicates(index: TicketIndex) -> None:
+@THRESHOLDS
+def test_unrelated_tickets_are_not_flagged_as_duplicates(
+    index: TicketIndex, threshold: float | None
+) -> None:
     for n, title in enumerate(UNRELATED):
-        assert index.probable_duplicate(make_ticket(200 + n, title)) is None, title
+        assert index.probable_duplicate(make_ticket(200 + n, title), threshold=threshold) is None
 
 
 def test_a_ticket_never_matches_itself(index: TicketIndex) -> None:
