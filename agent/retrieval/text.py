@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import nh3
 
@@ -40,40 +40,39 @@ _FALLBACK_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def fallback_redact(text: str) -> str:
+def fallback_redact(text: str, names: Iterable[str] = ()) -> str:
     """Shared fallback redaction used only when `agent.guardrails.pii` is not importable."""
+    for name in names:
+        if name.strip():
+            text = re.sub(re.escape(name.strip()), "[NAME]", text, flags=re.IGNORECASE)
     for pattern, placeholder in _FALLBACK_PATTERNS:
         text = pattern.sub(placeholder, text)
     return text
 
 
-def _load_redactor() -> Callable[[str], str]:
+def _load_redactor() -> Callable[[str, Iterable[str]], str]:
     try:
-        from agent.guardrails.pii import redact_text  # written in parallel by another helper
+        from agent.guardrails.pii import redact_text  # the project's PII guardrail
     except ImportError:
         return fallback_redact
-
-    def redact(text: str) -> str:
-        result: object = redact_text(text)
-        if isinstance(result, str):
-            return result
-        redacted = getattr(result, "text", None)  # a result object carrying the text
-        return redacted if isinstance(redacted, str) else fallback_redact(text)
-
-    return redact
+    return redact_text
 
 
-def redact(text: str) -> str:
+def redact(text: str, names: Iterable[str] = ()) -> str:
     """Redact PII with the project's guardrail (or the fallback above)."""
-    return _load_redactor()(text)
+    return _load_redactor()(text, names)
+
+
+def _names(ticket: Ticket) -> list[str]:
+    return [n for n in (ticket.partner_name, ticket.user_name) if n]
 
 
 def ticket_title(ticket: Ticket) -> str:
-    return redact(ticket.name.strip())
+    return redact(ticket.name.strip(), _names(ticket))
 
 
 def ticket_document(ticket: Ticket) -> str:
     """Title and description as plain redacted text: what is embedded and stored."""
     title = ticket.name.strip()
     body = html_to_text(ticket.description)
-    return redact(f"{title}\n{body}" if body else title)
+    return redact(f"{title}\n{body}" if body else title, _names(ticket))
