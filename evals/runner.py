@@ -190,12 +190,12 @@ def evaluate(
 
     cat_ok = pri_ok = n = 0
     for tid, truth in (labels.get("tickets") or {}).items():
-        out = ticket_outputs.get(int(tid))
-        if out is None:
+        triaged = ticket_outputs.get(int(tid))
+        if triaged is None:
             continue
         n += 1
-        cat_ok += int((out.category or "") == truth.get("category"))
-        pri_ok += int(out.suggested_priority == str(truth.get("priority")))
+        cat_ok += int((triaged.category or "") == truth.get("category"))
+        pri_ok += int(triaged.suggested_priority == str(truth.get("priority")))
 
     dup = None
     if ctx.retrieval is not None and labels.get("duplicates"):
