@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     queue_url: str = Field(
         default="sqlite:///var/triage-queue.sqlite3",
         validation_alias="TRIAGE_QUEUE_URL",
-        description="sqlite:///path for one machine, redis://host:port/db for several replicas.",
+        description="sqlite:///path for one machine, postgresql://user@host/db for several replicas.",
     )
     chroma_path: Path = Field(default=Path("var/chroma"), validation_alias="TRIAGE_CHROMA_PATH")
     policy_file: Path | None = Field(default=None, validation_alias="TRIAGE_POLICY_FILE")

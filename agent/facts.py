@@ -30,6 +30,7 @@ class _Facts(BaseModel):
     read_refs: frozenset[tuple[str, int]] = frozenset()  # every (model, id) read this run
     untrusted: tuple[UntrustedText, ...] = ()
     odoo_base_url: str = ""
+    odoo_version: int = 18  # decides the shape of record links
 
     def figure(self, key: str) -> Figure | None:
         return next((f for f in self.figures if f.key == key), None)

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.config import Settings, get_settings
+from agent.ledger import Ledger
 from service import metrics
 from service.deps import AppServices
 from service.intake import Route, load_routes
@@ -20,7 +21,8 @@ from service.keys import KeyStore
 from service.logging import bind, configure_logging, new_request_id
 from service.queue import QueueStore
 from service.ratelimit import RateLimiter
-from service.routes import deadletters, health, webhooks
+from service.errors import install_error_handlers
+from service.routes import analysis, deadletters, health, recommendations, ui, webhooks
 from service.worker import EventProcessor, JobHandler, Worker, pipeline_handler
 
 log = logging.getLogger("triage.api")
@@ -121,6 +123,7 @@ def create_app(
             routes=routes or load_routes(settings.policy_file),
         )
         services.readiness["queue_db"] = store.ping
+        services.readiness["ledger"] = Ledger(settings.ledger_url).ping
         odoo = _odoo_check(settings)
         if odoo is not None:
             services.readiness["odoo"] = odoo
@@ -153,6 +156,14 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(RequestContextMiddleware)
-    for router in (health.router, webhooks.router, deadletters.router):
+    for router in (
+        health.router,
+        webhooks.router,
+        deadletters.router,
+        analysis.router,
+        recommendations.router,
+        ui.router,
+    ):
         app.include_router(router)
+    install_error_handlers(app)
     return app

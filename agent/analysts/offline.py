@@ -12,6 +12,7 @@ from typing import Literal
 
 from agent.analysts.base import AnalystMeta, AnalystResult
 from agent.facts import ProjectFacts, TaskFacts, TicketFacts
+from agent.links import record_url
 from agent.render import format_figure
 from agent.schemas import (
     EscalationDraft,
@@ -262,6 +263,4 @@ _SENTIMENTS = {"positive", "neutral", "negative", "angry"}
 
 
 def _url(facts: ProjectFacts, model: str, res_id: int) -> str | None:
-    if not facts.odoo_base_url:
-        return None
-    return f"{facts.odoo_base_url}/odoo/{model}/{res_id}"
+    return record_url(facts.odoo_base_url, model, res_id, facts.odoo_version)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from agent.links import DEFAULT_ODOO_VERSION
 from agent.policy import Policy
 from agent.schemas import EvidenceRef, RiskCategory, RiskFinding, Severity
 from agent.signals import keys as K
@@ -32,7 +33,7 @@ class Context:
     policy: Policy
     subject: EvidenceRef
     base_url: str = ""
-    odoo_version: int = 17
+    odoo_version: int = DEFAULT_ODOO_VERSION
 
     def ref(self, record: Record) -> EvidenceRef:
         return ref(record, self.base_url, self.odoo_version)

@@ -8,21 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from agent.links import DEFAULT_ODOO_VERSION, record_url
 from agent.schemas import EvidenceRef
 from agent.tools.records import Record
-
-DEFAULT_ODOO_VERSION = 17
-
-
-def record_url(base_url: str, model: str, record_id: int, odoo_version: int = 17) -> str | None:
-    """The backend form URL of a record: `{base}/odoo/{model}/{id}` on Odoo 17+,
-    `{base}/web#id={id}&model={model}&view_type=form` on 16 and older. None without a base."""
-    if not base_url:
-        return None
-    base = base_url.rstrip("/")
-    if odoo_version >= 17:
-        return f"{base}/odoo/{model}/{record_id}"
-    return f"{base}/web#id={record_id}&model={model}&view_type=form"
 
 
 def ref(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from agent.facts import ProjectFacts, TaskFacts, TicketFacts, UntrustedText
+from agent.links import DEFAULT_ODOO_VERSION
 from agent.policy import Policy
 from agent.schemas import EvidenceRef, Figure, RiskCategory, RiskFinding, Severity, SimilarTicket
 from agent.signals import keys as K
@@ -23,7 +24,7 @@ from agent.signals.classify import (
 )
 from agent.signals.classify_ticket import classify_satisfaction, classify_sla
 from agent.signals.common import is_open, naive_utc, ratio
-from agent.signals.evidence import DEFAULT_ODOO_VERSION, ref
+from agent.signals.evidence import ref
 from agent.signals.fmt import fmt_days, fmt_hours, fmt_pct
 from agent.signals.helpdesk import (
     escalation_words,
@@ -223,6 +224,7 @@ def build_project_facts(
         read_refs=bundle_refs(_project_records(bundle)),
         untrusted=untrusted,
         odoo_base_url=base_url,
+        odoo_version=odoo_version,
         bundle=bundle,
         rag=rag_of(findings),
         pm_status=pm_status,
@@ -344,6 +346,7 @@ def build_task_facts(
         read_refs=bundle_refs(_project_records(bundle)),
         untrusted=untrusted,
         odoo_base_url=base_url,
+        odoo_version=odoo_version,
         bundle=bundle,
         task=task,
         rag=rag_of(findings),
@@ -417,6 +420,7 @@ def build_ticket_facts(
         read_refs=read,
         untrusted=tuple(untrusted),
         odoo_base_url=base_url,
+        odoo_version=odoo_version,
         bundle=bundle,
         sla_status=clock.status,
         sla_hours_left=clock.hours_left,

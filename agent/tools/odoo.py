@@ -36,6 +36,7 @@ from typing import Any, Final
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from agent.config import Settings, get_settings
+from agent.links import DEFAULT_ODOO_VERSION, record_url
 from agent.tools import allowlist
 from agent.tools.errors import (
     OdooAccessError,
@@ -403,9 +404,8 @@ class OdooGateway:
 
     def record_url(self, model: str, record_id: int) -> str:
         """Link for evidence: `/odoo/<model>/<id>` (18+) or `/web#id=..&model=..`."""
-        if self._version is not None and not self._version.uses_odoo_urls:
-            return f"{self.url}/web#id={record_id}&model={model}&view_type=form"
-        return f"{self.url}/odoo/{model}/{record_id}"
+        major = self._version.major if self._version is not None else DEFAULT_ODOO_VERSION
+        return record_url(self.url, model, record_id, major) or ""
 
     def read_activities(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """Raw mail.activity rows (publish reconciliation); typed via readers.read_activities."""

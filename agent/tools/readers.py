@@ -653,11 +653,13 @@ def project_of_task(gw: OdooGateway, task_id: int) -> int:
 
 
 def list_active_projects(gw: OdooGateway) -> list[Project]:
-    """Unarchived projects whose last update is not 'done'."""
+    """Unarchived projects, including those the PM marked done.
+
+    A finished project is exactly where delivered-but-uninvoiced work hides, so "done"
+    projects stay in the scan until someone archives them.
+    """
     pmap = gw.field_map("project.project")
     domain: list[Any] = [("active", "=", True)]
-    if "last_update_status" in pmap:
-        domain.append(("last_update_status", "!=", "done"))
     rows = gw.search_read("project.project", domain, _fields(pmap), order="id")
     tag_ids = {t for r in rows for t in ids_of(r.get(pmap.get("tag_ids", ""), False))}
     tags = _names(gw, _relation(gw, "project.project", "tag_ids"), tag_ids)
