@@ -8,6 +8,8 @@ as the Odoo chatter would.
 
 from __future__ import annotations
 
+import logging
+import secrets
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +19,10 @@ import typer
 from agent import pipeline
 from agent.config import Settings
 from agent.pipeline import PipelineContext
+from service.api import create_app
 from service.chatter_page import write_chatter_page
 from service.commands.analysis import console, run_scan, scan_table, ticket_table
+from service.embedded import serve_in_thread
 
 
 def _counts(rows: list[Any]) -> dict[str, int]:
@@ -37,6 +41,8 @@ def demo_settings(odoo: Any, workdir: Path) -> Settings:
         TRIAGE_LEDGER_URL=f"sqlite:///{workdir / 'ledger.sqlite3'}",
         TRIAGE_QUEUE_URL=f"sqlite:///{workdir / 'queue.sqlite3'}",
         TRIAGE_CHROMA_PATH=workdir / "chroma",
+        TRIAGE_WEBHOOK_TOKEN=secrets.token_urlsafe(24),
+        TRIAGE_LOG_LEVEL="WARNING",
     )
 
 
@@ -72,6 +78,7 @@ def register(app: typer.Typer) -> None:
             "var/demo"
         ),
         port: Annotated[int, typer.Option(help="Demo Odoo port (0: a free one).")] = 0,
+        api_port: Annotated[int, typer.Option(help="API and dashboard port (0: free).")] = 0,
     ) -> None:
         """Run the product end to end on the built-in demo Odoo (no Odoo, no API key needed)."""
         from demo_odoo.runner import DemoOdoo
@@ -106,7 +113,22 @@ def register(app: typer.Typer) -> None:
             console.print(f"Chatter as Odoo shows it: [bold]{page.resolve()}[/]")
             if first.errors:
                 console.print(f"[red]{len(first.errors)} errors[/]: {first.errors[:3]}")
-            if serve:
+            app = create_app(ctx.settings)
+            app.state.pipeline = ctx
+            with serve_in_thread(app, port=api_port) as api_url:
+                logging.getLogger("huey").setLevel(logging.WARNING)
+                _key, plain = app.state.services.keys.create(
+                    "demo", frozenset({"read", "publish", "admin", "webhook"})
+                )
+                console.print(
+                    f"Dashboard: [bold]{api_url}/ui[/] (log in with the API key "
+                    f"[bold]{plain}[/]); API docs: {api_url}/docs"
+                )
+                if not serve:
+                    console.print(
+                        "Add --serve to keep the demo Odoo, the API and the dashboard up."
+                    )
+                    return
                 console.print(
                     f"Serving the demo Odoo at {odoo.url} (login triage/triage, admin/admin). "
                     "Ctrl-C to stop."
