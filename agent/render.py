@@ -170,7 +170,12 @@ def _body(output: AnalysisOutput) -> str:
 
 def _triage_body(t: TicketTriage) -> str:
     sla = t.sla_status.value.replace("_", " ")
-    left = "" if t.sla_hours_left is None else f", {t.sla_hours_left:.1f} h left"
+    if t.sla_hours_left is None:
+        left = ""
+    elif t.sla_hours_left < 0:
+        left = f", {-t.sla_hours_left:.1f} h past the target"
+    else:
+        left = f", {t.sla_hours_left:.1f} h left"
     rows = [
         ("Category", f"{t.category or 'unknown'}", t.category_reason),
         ("Priority", f"{t.suggested_priority}", t.priority_reason),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.guardrails.html import escape
+from agent.guardrails.html import escape, sanitize_html
 
 if TYPE_CHECKING:
     from agent.pipeline import PipelineContext
@@ -62,7 +62,8 @@ def write_chatter_page(ctx: PipelineContext, path: Path) -> Path:
         f"<!doctype html><meta charset=utf-8><title>Triage notes</title><style>{_CSS}</style>",
         f"<h1>Notes posted to Odoo ({len(recs)} on {len(by_record)} records)</h1>",
     ]
-    for key in sorted(by_record, key=lambda k: (k[0], k[1])):
+    order = {"project.project": 0, "project.task": 1, "helpdesk.ticket": 2}
+    for key in sorted(by_record, key=lambda k: (order.get(k[0], 9), k[1])):
         parts.append(
             f'<div class="rec"><h2>{escape(names[key])} '
             f'<small class="meta">{escape(key[0])} #{key[1]}</small></h2>'
@@ -77,7 +78,8 @@ def write_chatter_page(ctx: PipelineContext, path: Path) -> Path:
             parts.append(
                 f'<div class="{cls}"><div class="meta">{escape(author[1] if author else "")} · '
                 f"{escape(str(m.get('date')))} · {escape(subtype[1] if subtype else '')} · "
-                f"recommendation #{r.id} ({escape(r.status.value)})</div>{m['body']}"
+                f"recommendation #{r.id} ({escape(r.status.value)})</div>"
+                + sanitize_html(str(m["body"]), ctx.gateway.base_url)
             )
             act = activities.get(r.activity_id or -1)
             if act:
