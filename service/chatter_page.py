@@ -86,7 +86,8 @@ def write_chatter_page(ctx: PipelineContext, path: Path) -> Path:
                 user = act.get("user_id")
                 parts.append(
                     f'<div class="act">Activity: {escape(str(act.get("summary")))} for '
-                    f"{escape(user[1] if user else '')}, due {escape(str(act.get('date_deadline')))}"
+                    f"{escape(user[1] if user else '')}, "
+                    f"due {escape(str(act.get('date_deadline')))}"
                     "</div>"
                 )
             parts.append("</div>")
