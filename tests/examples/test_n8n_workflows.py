@@ -42,6 +42,44 @@ KNOWN_NODE_VERSIONS: dict[str, frozenset[float]] = {
     "n8n-nodes-base.respondToWebhook": frozenset({1, 1.1, 1.2, 1.3, 1.4, 1.5}),
     "n8n-nodes-base.slack": frozenset({1, 2, 2.1, 2.2, 2.3, 2.4}),
 }
+# Option values n8n 2.8.4 declares for the parameters these workflows set; a value n8n does
+# not know imports fine and then silently does something else (e.g. the default).
+KNOWN_PARAMETER_VALUES: dict[tuple[str, str], frozenset[str]] = {
+    ("n8n-nodes-base.webhook", "authentication"): frozenset(
+        {"none", "basicAuth", "headerAuth", "jwtAuth"}
+    ),
+    ("n8n-nodes-base.webhook", "responseMode"): frozenset(
+        {"onReceived", "lastNode", "responseNode"}
+    ),
+    ("n8n-nodes-base.removeDuplicates", "operation"): frozenset(
+        {
+            "removeDuplicateInputItems",
+            "removeItemsSeenInPreviousExecutions",
+            "clearDeduplicationHistory",
+        }
+    ),
+    ("n8n-nodes-base.wait", "unit"): frozenset({"seconds", "minutes", "hours", "days"}),
+    ("n8n-nodes-base.respondToWebhook", "respondWith"): frozenset(
+        {
+            "allIncomingItems",
+            "firstIncomingItem",
+            "json",
+            "text",
+            "noData",
+            "binary",
+            "redirect",
+            "jwt",
+        }
+    ),
+    ("n8n-nodes-base.switch", "mode"): frozenset({"rules", "expression"}),
+    ("n8n-nodes-base.httpRequest", "specifyBody"): frozenset({"keypair", "json"}),
+}
+# Parameters whose n8n default is wrong for these workflows: they must be set explicitly.
+REQUIRED_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "n8n-nodes-base.wait": ("amount", "unit"),  # the unit defaults to hours
+    "n8n-nodes-base.removeDuplicates": ("operation",),  # defaults to within-one-input only
+    "n8n-nodes-base.webhook": ("httpMethod", "path", "responseMode"),
+}
 TRIGGER_TYPES = {
     "n8n-nodes-base.webhook",
     "n8n-nodes-base.manualTrigger",
@@ -50,7 +88,9 @@ TRIGGER_TYPES = {
 # Output count of nodes with more than one output (Switch: one per rule + fallback).
 FIXED_OUTPUTS = {"n8n-nodes-base.if": 2}
 
-CONFIG_BASE = re.compile(r"^=\{\{\s*\$\('(?P<node>Config[^']*)'\)\.first\(\)\.json\.apiBaseUrl\s*\}\}")
+CONFIG_BASE = re.compile(
+    r"^=\{\{\s*\$\('(?P<node>Config[^']*)'\)\.first\(\)\.json\.apiBaseUrl\s*\}\}"
+)
 EXPRESSION = re.compile(r"\{\{.*?\}\}")
 SECRET_PATTERNS = {
     "triage API key": re.compile(r"trg_[A-Za-z0-9]+_[A-Za-z0-9_-]{20,}"),
@@ -138,6 +178,17 @@ def test_every_node_is_a_known_core_type_with_a_real_version(path: Path) -> None
 
 
 @pytest.mark.parametrize("path", _workflow_paths(), ids=lambda p: p.name)
+def test_node_parameters_use_values_n8n_knows(path: Path) -> None:
+    for node in _nodes(_load(path)):
+        params = node["parameters"]
+        for name in REQUIRED_PARAMETERS.get(node["type"], ()):
+            assert name in params, f"{node['name']}: set {name!r} explicitly"
+        for (node_type, name), allowed in KNOWN_PARAMETER_VALUES.items():
+            if node["type"] == node_type and name in params:
+                assert params[name] in allowed, f"{node['name']}: {name}={params[name]!r}"
+
+
+@pytest.mark.parametrize("path", _workflow_paths(), ids=lambda p: p.name)
 def test_connections_join_existing_nodes_through_existing_outputs(path: Path) -> None:
     workflow = _load(path)
     by_name = {n["name"]: n for n in _nodes(workflow)}
@@ -152,7 +203,9 @@ def test_connections_join_existing_nodes_through_existing_outputs(path: Path) ->
             limit = len(rules) + int(extra)
         else:
             limit = FIXED_OUTPUTS.get(node["type"], 1)
-        assert len(outputs) <= limit, f"{source} has {limit} output(s), connections use {len(outputs)}"
+        assert len(outputs) <= limit, (
+            f"{source} has {limit} output(s), connections use {len(outputs)}"
+        )
         for targets in outputs:
             for target in targets:
                 assert target["node"] in by_name, f"{source} -> unknown node {target['node']!r}"
@@ -178,7 +231,7 @@ def test_every_http_node_calls_an_api_route_that_exists(openapi: dict[str, Any])
     checked = 0
     for where, node in _http_nodes():
         params = node["parameters"]
-        config, path = _api_path(params["url"])
+        _config, path = _api_path(params["url"])
         method = params.get("method", "GET").lower()
         matches = [t for t in paths if _path_matches(t, path) and method in paths[t]]
         assert matches, f"{where}: {method.upper()} {path} is not in the API's OpenAPI schema"
