@@ -59,7 +59,7 @@ export N8N_RUNNERS_BROKER_PORT
 N8N_RUNNERS_BROKER_PORT=$(free_port)
 export N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false
 export N8N_TEMPLATES_ENABLED=false N8N_PERSONALIZATION_ENABLED=false
-export N8N_LOG_LEVEL=${N8N_LOG_LEVEL:-warn}
+export N8N_LOG_LEVEL=${N8N_LOG_LEVEL:-info}  # list and execute print through the logger
 n8n() { nice -n 10 "$N8N_DIR/node_modules/.bin/n8n" "$@"; }
 
 echo "n8n $(n8n --version) in $N8N_USER_FOLDER"
