@@ -9,6 +9,9 @@
 #     TRIAGE_RECORD_BASE_URL=http://127.0.0.1:11434/v1 TRIAGE_RECORD_MODEL=llama3.2 \
 #       TRIAGE_RECORD_API_KEY=... scripts/record_cassettes.sh
 #     (OpenAI: TRIAGE_RECORD_BASE_URL=https://api.openai.com/v1 TRIAGE_RECORD_MODEL=gpt-4o-mini)
+#   TRIAGE_RECORD_OUTPUT_STRATEGY: `json_object` (default; llama-cpp-python's server only
+#     knows {"type": "json_object", "schema": ...}) or `provider` (OpenAI json_schema with
+#     strict: true: OpenAI, Azure, vLLM, Ollama) or `tool` (a forced output tool).
 #   Azure OpenAI: set AZURE_OPENAI_ENDPOINT, OPENAI_API_VERSION and TRIAGE_RECORD_MODEL
 #     (the deployment name) and TRIAGE_RECORD_API_KEY, then run this script.
 #

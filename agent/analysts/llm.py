@@ -80,7 +80,10 @@ _security = logging.getLogger("triage.security")
 T = TypeVar("T", StatusSummary, RiskAssessment, EscalationDraft, TicketTriage)
 P = TypeVar("P", bound=BaseModel)
 
-OutputStrategy = Literal["provider", "tool"]
+#: provider: OpenAI `json_schema` + `strict` (OpenAI, Azure, vLLM, Ollama >= 0.5);
+#: tool: a forced output tool; json_object: `{"type": "json_object", "schema": ...}` for
+#: servers without `json_schema` (llama-cpp-python's server), parsed and validated here.
+OutputStrategy = Literal["provider", "tool", "json_object"]
 GroundingCheck = Callable[[Skeleton, Facts], list[str]]
 
 
@@ -110,6 +113,18 @@ class ReadOnlyToolGuard(AgentMiddleware[Any, Any, Any]):
                 status="error",
             )
         return handler(request)
+
+
+class JsonObjectFormat(AgentMiddleware[Any, Any, Any]):
+    """Ask for schema-constrained JSON mode on every model call (llama.cpp style)."""
+
+    def __init__(self, schema: type[BaseModel]) -> None:
+        super().__init__()
+        self.response_format = {"type": "json_object", "schema": schema.model_json_schema()}
+
+    def wrap_model_call(self, request: Any, handler: Any) -> Any:
+        settings = {**request.model_settings, "response_format": self.response_format}
+        return handler(request.override(model_settings=settings))
 
 
 @dataclass
@@ -329,16 +344,19 @@ class LLMAnalyst:
         usage: _Usage,
     ) -> P:
         tools = toolbox.tools() if toolbox else []
-        response_format: Any = (
-            ProviderStrategy(schema, strict=True)
-            if self.output_strategy == "provider"
-            else ToolStrategy(schema, handle_errors=False)
-        )
+        middleware = self._middleware([t.name for t in tools])
+        response_format: Any = None
+        if self.output_strategy == "provider":
+            response_format = ProviderStrategy(schema, strict=True)
+        elif self.output_strategy == "tool":
+            response_format = ToolStrategy(schema, handle_errors=False)
+        else:
+            middleware.append(JsonObjectFormat(schema))
         agent = create_agent(
             self.model,
             tools,
             system_prompt=system_text,
-            middleware=self._middleware([t.name for t in tools]),
+            middleware=middleware,
             response_format=response_format,
         )
         limit = 2 * (self.settings.llm_max_model_calls + self.settings.llm_max_tool_calls) + 10
@@ -370,6 +388,13 @@ class LLMAnalyst:
         if refusal:
             raise LLMRefused(f"the model refused: {refusal}")
         structured = result.get("structured_response")
+        if structured is None and response_format is None and last_ai and not last_ai.tool_calls:
+            try:
+                return schema.model_validate_json(last_ai.text)
+            except ValidationError as exc:
+                raise LLMSchemaError(
+                    f"answer does not match {schema.__name__}: {exc}", last_ai.text
+                ) from exc
         if structured is None:
             if usage.model_calls >= self.settings.llm_max_model_calls or (
                 last_ai is not None and last_ai.tool_calls

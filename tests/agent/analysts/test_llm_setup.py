@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any, Literal
 
+import httpx
 import pytest
 from langchain_openai import AzureChatOpenAI, ChatOpenAI
 from llm_fakes import INJECTION, STATUS_ANSWER, answer, no_violations, scripted
@@ -155,14 +158,11 @@ def test_prompt_sent_to_the_model_has_system_facts_and_fenced_data(
     assert INJECTION not in human.text
 
 
-def test_requests_to_the_endpoint_carry_strict_schema_and_no_empty_tools(
-    settings: Settings, project_facts: ProjectFacts
+@pytest.mark.parametrize("strategy", ["provider", "json_object"])
+def test_requests_to_the_endpoint_carry_the_schema_and_no_empty_tools(
+    strategy: Literal["provider", "json_object"], settings: Settings, project_facts: ProjectFacts
 ) -> None:
-    import json
-
-    import httpx
-
-    bodies: list[dict[str, object]] = []
+    bodies: list[dict[str, Any]] = []
 
     def endpoint(request: httpx.Request) -> httpx.Response:
         bodies.append(json.loads(request.content))
@@ -179,12 +179,15 @@ def test_requests_to_the_endpoint_carry_strict_schema_and_no_empty_tools(
             },
         )
 
-    model = build_chat_model(
-        settings, http_client=httpx.Client(transport=httpx.MockTransport(endpoint))
-    )
-    result = LLMAnalyst(settings, model=model).summarize_project(project_facts)
+    client = httpx.Client(transport=httpx.MockTransport(endpoint))
+    model = build_chat_model(settings, http_client=client)
+    analyst = LLMAnalyst(settings, model=model, output_strategy=strategy)
+    result = analyst.summarize_project(project_facts)
     assert result.meta.analyst == "llm", result.meta.fallback_reason
     assert (result.meta.tokens_in, result.meta.tokens_out) == (11, 7)  # usage from the response
     fmt = bodies[0]["response_format"]
-    assert isinstance(fmt, dict) and fmt["json_schema"]["strict"] is True
+    if strategy == "provider":
+        assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+    else:
+        assert fmt["type"] == "json_object" and "headline" in fmt["schema"]["properties"]
     assert "tools" not in bodies[0]
