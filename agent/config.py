@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     odoo_url: str | None = Field(
         default=None,
         validation_alias="ODOO_URL",
-        description="Base URL of the Odoo server, e.g. https://erp.example.com. Unset: the demo Odoo.",
+        description="Base URL of the Odoo server, e.g. https://erp.example.com.",
     )
     odoo_db: str = Field(default="demo", validation_alias="ODOO_DB")
     odoo_login: str = Field(default="triage", validation_alias="ODOO_LOGIN")
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     queue_url: str = Field(
         default="sqlite:///var/triage-queue.sqlite3",
         validation_alias="TRIAGE_QUEUE_URL",
-        description="sqlite:///path for one machine, postgresql://user@host/db for several replicas.",
+        description="sqlite:///path (one machine) or postgresql://user@host/db (replicas).",
     )
     chroma_path: Path = Field(default=Path("var/chroma"), validation_alias="TRIAGE_CHROMA_PATH")
     policy_file: Path | None = Field(default=None, validation_alias="TRIAGE_POLICY_FILE")
@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default="minilm-int8",
         validation_alias="TRIAGE_EMBEDDING_MODEL",
-        description="minilm-int8 (offline, shipped) or openai:<model> for an OpenAI-compatible endpoint.",
+        description="minilm-int8 (offline, shipped) or openai:<model> (OpenAI-compatible).",
     )
 
     @model_validator(mode="after")
@@ -106,7 +106,8 @@ class Settings(BaseSettings):
             if value is not None and value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
                 raise ValueError(
                     f"{name.upper()} is a placeholder ({value.get_secret_value()!r}): "
-                    "set a long random value, e.g. `python -c 'import secrets;print(secrets.token_urlsafe(32))'`"
+                    "set a long random value, e.g. "
+                    "`python -c 'import secrets;print(secrets.token_urlsafe(32))'`"
                 )
         return self
 

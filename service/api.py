@@ -16,12 +16,12 @@ from agent.config import Settings, get_settings
 from agent.ledger import Ledger
 from service import metrics
 from service.deps import AppServices
+from service.errors import install_error_handlers
 from service.intake import Route, load_routes
 from service.keys import KeyStore
 from service.logging import bind, configure_logging, new_request_id
 from service.queue import QueueStore
 from service.ratelimit import RateLimiter
-from service.errors import install_error_handlers
 from service.routes import analysis, deadletters, health, recommendations, ui, webhooks
 from service.worker import EventProcessor, JobHandler, Worker, pipeline_handler
 

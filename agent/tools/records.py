@@ -48,7 +48,8 @@ class Project(Record):
     date_start: date | None = None
     date_end: date | None = None  # project.project.date
     allocated_hours: float = 0.0  # the hours budget
-    last_update_status: str | None = None  # on_track / at_risk / off_track / on_hold / to_define / done
+    # on_track / at_risk / off_track / on_hold / to_define / done
+    last_update_status: str | None = None
     last_update_id: int | None = None
     active: bool = True
     allow_billable: bool = False

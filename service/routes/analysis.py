@@ -48,7 +48,8 @@ def _check_publish(body: AnalysisRequest, request: Request) -> None:
     if body.publish and key is not None and not key.allows("publish"):
         raise HTTPException(
             403,
-            f"key {key.name!r} lacks scope 'publish': call with publish=false or use a key with that scope",
+            f"key {key.name!r} lacks scope 'publish': call with publish=false "
+            "or use a key with that scope",
         )
 
 
