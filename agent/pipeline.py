@@ -415,7 +415,15 @@ def _ticket_facts(ctx: PipelineContext, ticket_id: int) -> TicketFacts:
     )
     if ctx.retrieval is not None and similar:
         category, team, confidence, _evidence = ctx.retrieval.suggest_labels(similar)
-        update: dict[str, Any] = {}
+        # a duplicate is the same customer reporting the same problem again
+        duplicate = ctx.retrieval.probable_duplicate(
+            similar,
+            threshold=ctx.policy.retrieval.duplicate_threshold,
+            partner_id=bundle.ticket.partner_id,
+        )
+        update: dict[str, Any] = {
+            "probable_duplicate_of": duplicate.ticket if duplicate is not None else None
+        }
         if category and not facts.category_guess:
             update["category_guess"] = category
             update["category_reason"] = f"most similar resolved tickets ({confidence:.0%} vote)"

@@ -246,7 +246,7 @@ class Webhooks(_Strict):
 
 
 class Retrieval(_Strict):
-    duplicate_threshold: float = Field(0.85, ge=-1, le=1)
+    duplicate_threshold: float = Field(0.55, ge=-1, le=1)
     top_k: int = Field(5, ge=1, le=50)
 
 

@@ -61,16 +61,29 @@ def _links(refs: Iterable[EvidenceRef], limit: int = 8) -> str:
 
 
 def format_figure(fig: Figure) -> str:
-    """One formatting rule for figures, so the grounding check and the note agree."""
+    """One formatting rule for figures, so the grounding check and the note agree.
+
+    Shares (unit "ratio") read as percentages; the burn-rate ratio reads as a multiple.
+    """
     value = fig.value
+    if fig.unit == "ratio":
+        if fig.key == "budget.burn_rate_ratio":
+            return f"{value:.1f}x"
+        return f"{value * 100:.0f} %"
     if fig.unit == "%":
         return f"{value:.0f} %"
-    if fig.unit == "ratio":
+    if fig.unit == "index":
         return f"{value:.2f}"
-    if fig.unit == "h":
-        return f"{value:,.1f} h"
-    if fig.unit in {"days", "count", ""}:
-        return f"{value:,.0f}" + (f" {fig.unit}" if fig.unit and fig.unit != "count" else "")
+    if fig.unit in {"h", "h/week"}:
+        return f"{value:,.1f} {fig.unit}"
+    if fig.unit == "days":
+        return f"{value:,.0f} days"
+    if fig.unit in {"count", ""}:
+        return f"{value:,.0f}"
+    if fig.unit == "currency":
+        return f"{value:,.2f}"
+    if fig.unit == "score":
+        return f"{value:+.2f}"
     return f"{value:,.2f} {fig.unit}"
 
 

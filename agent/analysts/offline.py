@@ -22,6 +22,7 @@ from agent.schemas import (
     Rag,
     ReviewerRole,
     RiskAssessment,
+    RiskCategory,
     RiskFinding,
     Severity,
     StatusSummary,
@@ -72,6 +73,17 @@ def _count_words(findings: list[RiskFinding]) -> str:
     return f"{', '.join(parts)} risk finding(s) ({', '.join(cats)})"
 
 
+def _project_headline(name: str, rag: Rag, findings: list[RiskFinding]) -> str:
+    """The RAG speaks for delivery; the team's timesheet hygiene is mentioned apart."""
+    delivery = [f for f in findings if f.category is not RiskCategory.TIMESHEET_COMPLIANCE]
+    hygiene = [f for f in findings if f.category is RiskCategory.TIMESHEET_COMPLIANCE]
+    text = f"{name} is {_RAG_WORDS[rag]}: {_count_words(delivery)}"
+    if hygiene:
+        people = "person" if len(hygiene) == 1 else "people"
+        text += f"; timesheets of {len(hygiene)} team {people} need attention"
+    return text
+
+
 def _evidence(findings: list[RiskFinding], subject: EvidenceRef) -> list[EvidenceRef]:
     seen: dict[tuple[str, int], EvidenceRef] = {subject.key: subject}
     for f in findings:
@@ -88,9 +100,7 @@ class OfflineAnalyst:
         figures = _pick(facts.figures, _SUMMARY_FIGURES)
         key_figs = [f for f in figures if f.key in _HEADLINE_FIGURES]
         fig_text = "; ".join(f"{f.label.lower()} {format_figure(f)}" for f in key_figs)
-        headline = f"{facts.subject.display_name} is {_RAG_WORDS[facts.rag]}: " + _count_words(
-            findings
-        )
+        headline = _project_headline(facts.subject.display_name, facts.rag, findings)
         if fig_text:
             headline += f". {fig_text[0].upper()}{fig_text[1:]}"
         highlights = [

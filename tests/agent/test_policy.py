@@ -19,7 +19,7 @@ def test_default_policy_holds_the_agreed_thresholds_and_is_cached() -> None:
     assert th.sla.target_hours == {"3": 8, "2": 24, "1": 72, "0": 168}
     assert th.billing.uninvoiced_amount.severity(4999.99) is None
     assert policy.working_weekdays == frozenset({0, 1, 2, 3, 4})
-    assert policy.retrieval.duplicate_threshold == 0.85 and policy.retrieval.top_k == 5
+    assert policy.retrieval.duplicate_threshold == 0.55 and policy.retrieval.top_k == 5
 
 
 def test_ladder_direction_below_means_lower_is_worse() -> None:

@@ -188,7 +188,8 @@ def test_decision_note_escapes_reviewer_and_comment() -> None:
     ("value", "unit", "text"),
     [
         (82.4, "%", "82 %"),
-        (0.456, "ratio", "0.46"),
+        (0.456, "ratio", "46 %"),
+        (2.34, "index", "2.34"),
         (1234.56, "h", "1,234.6 h"),
         (3, "days", "3 days"),
         (4, "count", "4"),
