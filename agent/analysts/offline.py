@@ -79,8 +79,8 @@ def _project_headline(name: str, rag: Rag, findings: list[RiskFinding]) -> str:
     hygiene = [f for f in findings if f.category is RiskCategory.TIMESHEET_COMPLIANCE]
     text = f"{name} is {_RAG_WORDS[rag]}: {_count_words(delivery)}"
     if hygiene:
-        people = "person" if len(hygiene) == 1 else "people"
-        text += f"; timesheets of {len(hygiene)} team {people} need attention"
+        members = "member" if len(hygiene) == 1 else "members"
+        text += f"; timesheets of {len(hygiene)} team {members} need attention"
     return text
 
 
