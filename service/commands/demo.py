@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import shutil
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ import typer
 from agent import pipeline
 from agent.config import Settings
 from agent.pipeline import PipelineContext
+from agent.retrieval import build_index_for_eval
 from service.api import create_app
 from service.chatter_page import write_chatter_page
 from service.commands.analysis import console, run_scan, scan_table, ticket_table
@@ -84,12 +86,20 @@ def register(app: typer.Typer) -> None:
         from demo_odoo.runner import DemoOdoo
 
         workdir.mkdir(parents=True, exist_ok=True)
-        for stale in ("ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm"):
-            (workdir / stale).unlink(missing_ok=True)  # the demo Odoo starts fresh each run
+        for db in ("ledger", "queue"):  # the demo Odoo starts fresh each run, so do these
+            for suffix in ("", "-wal", "-shm"):
+                (workdir / f"{db}.sqlite3{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(workdir / "chroma", ignore_errors=True)
         with DemoOdoo(version="18.0", seed=seed, scale=scale, port=port) as odoo:
             console.print(f"Demo Odoo at [bold]{odoo.url}[/] (database {odoo.db})")
             ctx = PipelineContext.from_settings(demo_settings(odoo, workdir))
             pipeline.set_default_context(ctx)
+            t0 = time.perf_counter()
+            ctx.retrieval = build_index_for_eval(ctx, workdir / "chroma")
+            console.print(
+                f"Indexed the Helpdesk history for similar tickets in "
+                f"{time.perf_counter() - t0:.1f} s (offline MiniLM embeddings)"
+            )
             t0 = time.perf_counter()
             first = run_scan(ctx, publish=True, dry_run=False, analyst="offline")
             console.print(scan_table(first))
