@@ -114,7 +114,8 @@ def _findings(findings: Sequence[RiskFinding]) -> str:
         )
         items.append(
             f"<li>{_badge(f.severity.value, _SEVERITY_CLASS[f.severity])} "
-            f"<strong>{escape(f.category.value)}</strong>: {escape(f.title)}. "
+            f"<strong>{escape(f.category.value.replace('_', ' ').capitalize())}</strong>: "
+            f"{escape(f.title)}. "
             f"{escape(f.explanation)}{action}{evidence}</li>"
         )
     return "<ul>" + "".join(items) + "</ul>"

@@ -53,8 +53,17 @@ class InjectionScan:
         return [m.rule_id for m in self.matches]
 
     def explain(self) -> str:
-        """One line per matched rule, for logs and the `security` finding."""
+        """One line per matched rule, for logs and audits."""
         return "; ".join(f"{m.rule_id}: {m.explanation}" for m in self.matches)
+
+    def summary(self, limit: int = 3) -> str:
+        """The strongest reasons in plain words, for a note a project manager reads."""
+        seen: list[str] = []
+        for m in sorted(self.matches, key=lambda m: -m.weight):
+            text = m.explanation.split(":")[0].strip()
+            if text and text not in seen:
+                seen.append(text)
+        return "; ".join(seen[:limit])
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ def default_scan() -> InjectionScanner | None:
 
     def adapted(text: str) -> tuple[bool, str]:
         result = scan(text)
-        explain = getattr(result, "explain", None)
-        reason = explain() if callable(explain) else ""
+        summary = getattr(result, "summary", None)
+        reason = summary() if callable(summary) else ""
         if not reason:
             rules: Iterable[object] = (
                 getattr(result, "rule_ids", None) or getattr(result, "rules", None) or ()

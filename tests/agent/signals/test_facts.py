@@ -183,7 +183,7 @@ def test_ticket_facts_sla_sentiment_guesses_and_duplicate(policy: Policy) -> Non
         reopen_count=1,
     )
     dup = SimilarTicket(ticket={"model": "helpdesk.ticket", "id": 3}, similarity=0.9)
-    near = SimilarTicket(ticket={"model": "helpdesk.ticket", "id": 4}, similarity=0.6)
+    near = SimilarTicket(ticket={"model": "helpdesk.ticket", "id": 4}, similarity=0.4)
     facts = build_ticket_facts(
         b, policy, NOW, BASE, similar=(near, dup), injection_scan=no_injection
     )
