@@ -236,8 +236,14 @@ class QueueStore:
         request_id: str | None,
         keys: Sequence[tuple[str, float]],
         debounce_s: float = 0.0,
+        enqueue: bool = True,
     ) -> Accepted:
-        """Store the event unless one of its dedupe keys is live; enqueue it. Durable on return."""
+        """Store the event unless one of its dedupe keys is live; enqueue it. Durable on return.
+
+        With `enqueue=False` the caller hands the event to the queue itself (the webhook
+        route does it after answering): the committed row is what makes it durable, and the
+        recovery sweep delivers any row whose hand-off was lost.
+        """
         for _ in range(5):
             now = time.time()
             existing = self._live_event_for(keys, now)
@@ -280,6 +286,8 @@ class QueueStore:
                     )
             except IntegrityError:
                 continue  # a concurrent identical event won the key: answer as duplicate
+            if not enqueue:
+                return Accepted(event_id, duplicate=False)
             try:
                 self.enqueue(event_id, delay=debounce_s)
             except Exception:

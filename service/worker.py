@@ -173,7 +173,9 @@ class Worker:
         self._sweeper: threading.Thread | None = None
 
     def start(self) -> None:
-        backlog = self.store.recover()
+        # At start-up every due pending event is handed to the queue again: its message may
+        # have died with a previous process. A duplicate message is harmless (claims are atomic).
+        backlog = self.store.recover(stale_s=0.0)
         self.consumer.start()
         self._sweeper = threading.Thread(target=self._sweep_loop, name="triage-sweep", daemon=True)
         self._sweeper.start()

@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, SecretStr
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from service import intake, metrics
@@ -111,6 +112,7 @@ async def receive_odoo_webhook(request: Request, services: Services) -> Any:
         request_id=request_id,
         keys=keys,
         debounce_s=route.debounce_seconds,
+        enqueue=False,
     )
     with log_context(
         event_id=accepted.event_id, job=route.job, model=event.odoo_model, res_id=event.res_id
@@ -121,6 +123,12 @@ async def receive_odoo_webhook(request: Request, services: Services) -> Any:
         else:
             metrics.WEBHOOK_ENQUEUED.labels(job=route.job).inc()
             log.info("webhook enqueued", extra={"debounce_s": route.debounce_seconds})
+    # The row is committed: answer now (Odoo waits at most 1 s), hand it to the queue after.
+    handoff = (
+        None
+        if accepted.duplicate
+        else BackgroundTask(services.store.enqueue, accepted.event_id, route.debounce_seconds)
+    )
     return JSONResponse(
         WebhookAccepted(
             event_id=accepted.event_id,
@@ -129,4 +137,5 @@ async def receive_odoo_webhook(request: Request, services: Services) -> Any:
             request_id=request_id,
         ).model_dump(),
         status_code=202,
+        background=handoff,
     )
