@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, TypeVar
 
+import openai
 from langchain.agents import create_agent
 from langchain.agents.middleware import (
     AgentMiddleware,
@@ -132,6 +133,13 @@ class _Usage:
     tokens_in: int = 0
     tokens_out: int = 0
     model_calls: int = 0
+
+    def add_completion(self, completion: Any) -> None:
+        """Usage of a raw OpenAI completion that LangChain never turned into a message."""
+        self.model_calls += 1
+        if getattr(completion, "usage", None) is not None:
+            self.tokens_in += int(completion.usage.prompt_tokens or 0)
+            self.tokens_out += int(completion.usage.completion_tokens or 0)
 
     def add(self, messages: Sequence[AnyMessage]) -> None:
         for m in messages:
@@ -376,6 +384,13 @@ class LLMAnalyst:
             raise LLMSchemaError(f"structured output failed: {exc}") from exc
         except (ModelCallLimitExceededError, ToolCallLimitExceededError) as exc:
             raise LLMCallLimitReached(str(exc)) from exc
+        except openai.LengthFinishReasonError as exc:
+            usage.add_completion(exc.completion)
+            raise LLMSchemaError(
+                "the answer was cut at the completion token limit before the JSON was complete"
+            ) from exc
+        except openai.ContentFilterFinishReasonError as exc:
+            raise LLMRefused("the endpoint's content filter stopped the answer") from exc
         except ENDPOINT_ERRORS as exc:
             raise LLMEndpointError(f"{type(exc).__name__}: {exc}") from exc
         except Exception as exc:  # a bug or an unexpected library error: never crash the job

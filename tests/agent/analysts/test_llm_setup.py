@@ -191,3 +191,30 @@ def test_requests_to_the_endpoint_carry_the_schema_and_no_empty_tools(
     else:
         assert fmt["type"] == "json_object" and "headline" in fmt["schema"]["properties"]
     assert "tools" not in bodies[0]
+
+
+def test_answer_cut_at_the_token_limit_is_a_schema_error_with_usage(
+    settings: Settings, project_facts: ProjectFacts
+) -> None:
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        message = {"role": "assistant", "content": '{"headline": "cut'}
+        return httpx.Response(
+            200,
+            json={
+                "id": "c1",
+                "object": "chat.completion",
+                "created": 1,
+                "model": "m",
+                "choices": [{"index": 0, "message": message, "finish_reason": "length"}],
+                "usage": {"prompt_tokens": 50, "completion_tokens": 9, "total_tokens": 59},
+            },
+        )
+
+    model = build_chat_model(
+        settings, http_client=httpx.Client(transport=httpx.MockTransport(endpoint))
+    )
+    result = LLMAnalyst(settings, model=model).summarize_project(project_facts)
+    assert result.meta.analyst == "offline"
+    assert result.meta.fallback_reason and result.meta.fallback_reason.startswith("schema_error")
+    assert "token limit" in result.meta.fallback_reason
+    assert result.meta.tokens_in == 100  # two attempts (answer + repair) counted from usage
