@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     llm_max_tool_calls: int = Field(default=6, validation_alias="TRIAGE_LLM_MAX_TOOL_CALLS")
     llm_max_model_calls: int = Field(default=8, validation_alias="TRIAGE_LLM_MAX_MODEL_CALLS")
     llm_context_tokens: int = Field(default=6000, validation_alias="TRIAGE_LLM_CONTEXT_TOKENS")
+    llm_output_strategy: Literal["provider", "tool", "json_object"] = Field(
+        default="provider",
+        validation_alias="TRIAGE_LLM_OUTPUT_STRATEGY",
+        description="provider: json_schema strict (OpenAI, Azure, vLLM); tool: a forced "
+        "output tool; json_object: JSON mode with a schema (llama.cpp servers).",
+    )
     llm_circuit_cooldown_s: float = Field(
         default=60.0, validation_alias="TRIAGE_LLM_CIRCUIT_COOLDOWN"
     )

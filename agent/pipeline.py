@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar, cast
 from pydantic import BaseModel
 
 from agent.analysts.base import Analyst, AnalystMeta, AnalystResult
+from agent.analysts.fallback import OfflineFallback
 from agent.analysts.offline import OfflineAnalyst
 from agent.config import Settings, get_settings
 from agent.facts import ProjectFacts, TicketFacts
@@ -60,6 +61,10 @@ class JobResult(BaseModel):
     html: str | None = None
 
 
+RESULT_HOOKS: list[Callable[[JobResult], None]] = []
+"""Called with every job result; the service registers its Prometheus counters here."""
+
+
 @dataclass
 class PipelineContext:
     """Everything a job needs, built once per process (or per test)."""
@@ -89,13 +94,24 @@ class PipelineContext:
         )
 
     def analyst(self, name: AnalystName) -> Analyst:
+        """The analyst by name; `llm` without an endpoint is the offline one, saying why."""
         if name not in self._analysts:
             if name == "offline":
-                self._analysts[name] = cast(Analyst, OfflineAnalyst())
+                self._analysts[name] = OfflineAnalyst()
             else:
-                from agent.analysts.llm import get_analyst
+                from agent.analysts.llm import LLMAnalyst
+                from agent.analysts.llm_errors import LLMNotConfigured
 
-                self._analysts[name] = cast(Analyst, get_analyst("llm", self.settings))
+                try:
+                    chosen: object = LLMAnalyst(
+                        self.settings,
+                        gateway=self.gateway,
+                        output_strategy=self.settings.llm_output_strategy,
+                    )
+                except LLMNotConfigured as exc:
+                    log.warning("%s; using the offline analyst", exc)
+                    chosen = OfflineFallback(f"llm not configured: {exc}")
+                self._analysts[name] = cast(Analyst, chosen)
         return self._analysts[name]
 
     def publisher(self, *, dry_run: bool = False) -> Publisher:
@@ -242,7 +258,7 @@ def _finish(
             "analyst": meta.analyst,
         },
     )
-    return JobResult(
+    job_result = JobResult(
         job=job,
         recommendation=outcome.recommendation,
         status=outcome.status,
@@ -250,6 +266,9 @@ def _finish(
         fallback_reason=meta.fallback_reason,
         html=outcome.html,
     )
+    for hook in RESULT_HOOKS:
+        hook(job_result)
+    return job_result
 
 
 def _compliance_findings(ctx: PipelineContext, now: datetime) -> list[RiskFinding]:

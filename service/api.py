@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent import pipeline
 from agent.config import Settings, get_settings
 from agent.ledger import Ledger
 from service import metrics
@@ -109,6 +110,8 @@ def create_app(
     routes (tests); the worker starts with the app when `TRIAGE_WORKER=inline`."""
     settings = settings or get_settings()
     job_handler: JobHandler = handler or pipeline_handler
+    if metrics.observe_job_result not in pipeline.RESULT_HOOKS:
+        pipeline.RESULT_HOOKS.append(metrics.observe_job_result)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

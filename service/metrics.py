@@ -8,6 +8,7 @@ so every counter of the process shows up in one scrape.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -99,3 +100,14 @@ def set_queue_depth_source(source: Callable[[], float]) -> None:
 def render() -> tuple[bytes, str]:
     """The exposition text and its content type."""
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def observe_job_result(result: Any) -> None:
+    """Count LLM fallbacks and grounding rejections (a hook on `agent.pipeline` results)."""
+    reason = getattr(result, "fallback_reason", None)
+    if not reason:
+        return
+    kind = str(reason).split(":", 1)[0].strip() or "unknown"
+    LLM_FALLBACKS.labels(reason=kind).inc()
+    if kind.startswith("grounding"):
+        GROUNDING_REJECTIONS.labels(check="output").inc()

@@ -31,7 +31,8 @@ class AnalystResult(BaseModel, Generic[T]):
 
 
 class Analyst(Protocol):
-    name: Literal["offline", "llm"]
+    @property
+    def name(self) -> Literal["offline", "llm"]: ...
 
     def summarize_project(self, facts: ProjectFacts) -> AnalystResult[StatusSummary]: ...
 

@@ -168,3 +168,22 @@ def test_reconcile_json_reports_a_cancelled_review(
     assert report["rejected"] == [posted["recommendation"]["id"]]
     ledger = Ledger(f"sqlite:///{ledger_path}")
     assert ledger.get(posted["recommendation"]["id"]).status.value == "rejected"
+
+
+def test_llm_analyst_without_endpoint_names_the_missing_settings_and_still_answers(
+    triage: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in (
+        "TRIAGE_LLM_BASE_URL",
+        "TRIAGE_LLM_API_KEY",
+        "OPENAI_API_KEY",
+        "AZURE_OPENAI_ENDPOINT",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    get_settings.cache_clear()
+    data = run_json(triage, "risks", "--project", "1", "--analyst", "llm")
+    assert data["analyst"] == "offline"
+    reason = data["fallback_reason"]
+    assert "TRIAGE_LLM_BASE_URL" in reason and "TRIAGE_LLM_API_KEY" in reason
+    assert data["recommendation"]["provenance"]["fallback_reason"] == reason
+    assert data["recommendation"]["output"]["kind"] == "risk_assessment"
