@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,10 +62,11 @@ def login(page: Page, dashboard: Dashboard) -> None:
 
 def shoot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    DOCS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=True)
-    shutil.copyfile(target, DOCS / f"{name}.png")
+    if os.environ.get("TRIAGE_UPDATE_SCREENSHOTS") == "1":  # refresh the README's pictures
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(target, DOCS / f"{name}.png")
 
 
 def planted_projects(dashboard: Dashboard) -> dict[int, tuple[str, Severity]]:
