@@ -311,6 +311,38 @@ def _project_facts(ctx: PipelineContext, project_id: int) -> ProjectFacts:
 # --- the jobs -----------------------------------------------------------------------
 
 
+def _project_job(
+    job: str,
+    kind: Kind,
+    write_up: Callable[[Analyst, ProjectFacts], AnalystResult[Any]],
+    project_id: int,
+    ctx: PipelineContext | None,
+    *,
+    publish: bool,
+    dry_run: bool,
+    analyst: AnalystName,
+) -> JobResult:
+    """Read and compute once, let the chosen analyst write up, then publish (or not)."""
+    ctx = ctx or default_context()
+    facts = _project_facts(ctx, project_id)
+    result = write_up(ctx.analyst(analyst), facts)
+    return _finish(
+        ctx,
+        job,
+        kind,
+        result,
+        facts.bundle,
+        facts.findings,
+        facts.bundle.project.manager_id,
+        publish=publish,
+        dry_run=dry_run,
+    )
+
+
+def _escalation(chosen: Analyst, facts: ProjectFacts) -> AnalystResult[EscalationDraft]:
+    return chosen.draft_escalation(facts, chosen.assess_risks(facts).output)
+
+
 def summarize_project(
     project_id: int,
     *,
@@ -319,19 +351,15 @@ def summarize_project(
     dry_run: bool = False,
     analyst: AnalystName = "offline",
 ) -> JobResult:
-    ctx = ctx or default_context()
-    facts = _project_facts(ctx, project_id)
-    result: AnalystResult[StatusSummary] = ctx.analyst(analyst).summarize_project(facts)
-    return _finish(
-        ctx,
+    return _project_job(
         "summarize_project",
         Kind.STATUS_SUMMARY,
-        result,
-        facts.bundle,
-        facts.findings,
-        facts.bundle.project.manager_id,
+        lambda a, f: a.summarize_project(f),
+        project_id,
+        ctx,
         publish=publish,
         dry_run=dry_run,
+        analyst=analyst,
     )
 
 
@@ -343,19 +371,15 @@ def assess_risks(
     dry_run: bool = False,
     analyst: AnalystName = "offline",
 ) -> JobResult:
-    ctx = ctx or default_context()
-    facts = _project_facts(ctx, project_id)
-    result: AnalystResult[RiskAssessment] = ctx.analyst(analyst).assess_risks(facts)
-    return _finish(
-        ctx,
+    return _project_job(
         "assess_risks",
         Kind.RISK_ASSESSMENT,
-        result,
-        facts.bundle,
-        facts.findings,
-        facts.bundle.project.manager_id,
+        lambda a, f: a.assess_risks(f),
+        project_id,
+        ctx,
         publish=publish,
         dry_run=dry_run,
+        analyst=analyst,
     )
 
 
@@ -367,21 +391,15 @@ def draft_escalation(
     dry_run: bool = False,
     analyst: AnalystName = "offline",
 ) -> JobResult:
-    ctx = ctx or default_context()
-    facts = _project_facts(ctx, project_id)
-    chosen = ctx.analyst(analyst)
-    assessment = chosen.assess_risks(facts).output
-    result: AnalystResult[EscalationDraft] = chosen.draft_escalation(facts, assessment)
-    return _finish(
-        ctx,
+    return _project_job(
         "draft_escalation",
         Kind.ESCALATION,
-        result,
-        facts.bundle,
-        facts.findings,
-        facts.bundle.project.manager_id,
+        _escalation,
+        project_id,
+        ctx,
         publish=publish,
         dry_run=dry_run,
+        analyst=analyst,
     )
 
 

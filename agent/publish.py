@@ -16,8 +16,9 @@ from pydantic import BaseModel
 from agent.ledger import DecisionRecord, Ledger
 from agent.render import render_decision_note, render_note
 from agent.schemas import Recommendation
+from agent.tools.allowlist import PUBLISH_MODELS
 
-PUBLISHABLE_MODELS = frozenset({"project.project", "project.task", "helpdesk.ticket"})
+PUBLISHABLE_MODELS = PUBLISH_MODELS
 REVIEW_SUMMARY = "Review AI recommendation"
 
 
