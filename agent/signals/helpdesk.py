@@ -154,7 +154,7 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
         "données",
     ),
 }
-URGENCY = (
+URGENCY = (  # explicit urgency: with many users or anger it is very high
     "urgent",
     "urgently",
     "asap",
@@ -162,14 +162,22 @@ URGENCY = (
     "immediately",
     "critical",
     "emergency",
-    "blocking",
-    "blocker",
-    "deadline today",
     "right now",
     "dringend",
     "sofort",
     "urgence",
+)
+PRESSURE = (  # a deadline or a blocked team: high, not very high
+    "blocking",
+    "blocker",
     "bloquant",
+    "deadline today",
+    "deadline is tomorrow",
+    "need a fix today",
+    "fix today",
+    "blocks our",
+    "are blocked",
+    "this is important",
 )
 OUTAGE = (
     "production down",
@@ -187,7 +195,20 @@ OUTAGE = (
     "panne",
     "ausfall",
 )
+LOW_URGENCY = (
+    "no rush",
+    "low priority",
+    "whenever you have time",
+    "when you have time",
+    "nothing is blocked",
+    "not urgent",
+    "for later",
+    "no hurry",
+    "pas urgent",
+    "nicht dringend",
+)
 MANY_USERS = (
+    "several users",
     "all users",
     "everyone",
     "every user",
@@ -281,26 +302,35 @@ def guess_category(subject: str, body: str) -> Guess:
 
 
 def guess_priority(text: str, sentiment: Label, category: str | None) -> Guess:
+    """Odoo priority '0'..'3' from what the client wrote.
+
+    '3' (very high): an outage, or explicit urgency with many users affected or from an
+    angry client. '2': urgency, deadline pressure, many users affected, or anger. '0': the
+    client says it can wait, or a how-to question. Otherwise '1'.
+    """
     urgency = phrase_hits(text, URGENCY)
+    pressure = phrase_hits(text, PRESSURE)
     outage = phrase_hits(text, OUTAGE)
     many = phrase_hits(text, MANY_USERS)
+    calm = phrase_hits(text, LOW_URGENCY)
     reasons: list[str] = []
     level = 1
-    if category == "How-to" and not urgency and not outage:
+    if calm and not outage:
         level = 0
-        reasons.append("a how-to question")
-    if urgency:
-        level += 1
-        reasons.append(f"urgency: {', '.join(urgency)}")
-    if many:
-        level += 1
-        reasons.append(f"many users affected: {', '.join(many)}")
-    if sentiment == "angry":
-        level += 1
-        reasons.append("angry client")
-    if outage:
+        reasons.append(f"the client says it can wait: {', '.join(calm)}")
+    elif outage:
         level = 3
         reasons.append(f"outage: {', '.join(outage)}")
-    level = min(level, 3)
+    elif urgency or pressure or many or sentiment == "angry":
+        level = 3 if urgency and (many or sentiment == "angry") else 2
+        if urgency or pressure:
+            reasons.append(f"urgency: {', '.join(urgency + pressure)}")
+        if many:
+            reasons.append(f"many users affected: {', '.join(many)}")
+        if sentiment == "angry":
+            reasons.append("angry client")
+    elif category == "How-to":
+        level = 0
+        reasons.append("a how-to question")
     reason = "; ".join(reasons) if reasons else "no urgency signals"
-    return Guess(str(level), reason, tuple(urgency + outage + many))
+    return Guess(str(level), reason, tuple(urgency + pressure + outage + many))

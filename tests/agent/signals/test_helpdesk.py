@@ -82,3 +82,23 @@ def test_ticket_text_uses_client_messages_not_internal_notes() -> None:
     assert "I cannot log in & reset" in text and "Still waiting" in text
     assert "internal" not in text
     assert escalation_words(text) == ("escalate", "still waiting")
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment", "category", "expected"),
+    [
+        ("Just a question for later, nothing is blocked.", "neutral", "Bug", "0"),
+        ("No rush, this is low priority; whenever you have time.", "neutral", "Billing", "0"),
+        ("The export fails.", "neutral", "Bug", "1"),
+        ("This blocks our finance team and we need a fix today.", "neutral", "Bug", "2"),
+        ("Several users are blocked by the import.", "neutral", "Data import", "2"),
+        ("URGENT: the whole company cannot invoice, fix immediately.", "neutral", "Bug", "3"),
+        ("Production down since 9:00.", "neutral", "Bug", "3"),
+        ("Unacceptable, we need this fixed asap.", "angry", "Bug", "3"),
+        ("How do I archive old records?", "neutral", "How-to", "0"),
+    ],
+)
+def test_priority_guess_follows_what_the_client_wrote(
+    text: str, sentiment: Label, category: str, expected: str
+) -> None:
+    assert guess_priority(text, sentiment, category).value == expected
