@@ -169,6 +169,8 @@ def _grounding_violations(output: Skeleton, facts: Facts) -> list[str]:
         read_refs=facts.read_refs,
         figures=facts.figures,
         expected_findings=facts.findings if isinstance(output, RiskAssessment) else None,
+        code_findings=facts.findings,
+        secret_texts=(load_prompt("system").text,),
     )
     return [f"{v.kind}: {v.detail}" for v in report.violations]
 

@@ -204,14 +204,23 @@ def check_output(
     figures: Sequence[Figure],
     expected_findings: Sequence[RiskFinding] | None = None,
     policy_severity: Callable[[RiskFinding], Severity | None] | None = None,
+    code_findings: Sequence[RiskFinding] = (),
+    secret_texts: Sequence[str] = (),
 ) -> GroundingReport:
     """Check refs, numbers, metrics and findings of `output` against what code produced.
 
     `policy_severity(finding)` returns the severity the policy file gives that finding's
-    metrics (or None when the policy has no rule for it).
+    metrics (or None when the policy has no rule for it). The metrics of `code_findings`
+    (and of `expected_findings`) count as computed values too: a key may hold several
+    values (one per employee, say). `secret_texts` (the system prompt) must not be quoted.
+    Prose may not claim that something was done in Odoo: the agent never acts.
     """
     violations: list[Violation] = []
+    figures = [*figures, *_metric_figures([*code_findings, *(expected_findings or ())], figures)]
     by_key = {f.key: f for f in figures}
+    values_by_key: dict[str, list[float]] = {}
+    for f in figures:
+        values_by_key.setdefault(f.key, []).append(f.value)
 
     for path, node in _walk(output, ""):
         if isinstance(node, EvidenceRef) and node.key not in read_refs:
@@ -229,7 +238,7 @@ def check_output(
                     "unknown_figure", f"figures[{i}] key {fig.key!r} is not a computed signal"
                 )
             )
-        elif not _same(fig.value, by_key[fig.key].value):
+        elif not any(_same(fig.value, v) for v in values_by_key[fig.key]):
             violations.append(
                 Violation(
                     "figure_mismatch",
@@ -238,6 +247,19 @@ def check_output(
             )
 
     for where, text in _prose(output):
+        for claim_text in _action_claims(text):
+            violations.append(
+                Violation(
+                    "action_claim",
+                    f"{where} claims {claim_text!r}; the agent changes nothing in Odoo",
+                )
+            )
+        for secret in secret_texts:
+            leaked = _quoted_passage(secret, text)
+            if leaked:
+                violations.append(
+                    Violation("prompt_leak", f"{where} quotes the instructions: {leaked!r}")
+                )
         for claim in extract_numbers(text):
             if not any(_matches(claim, f) for f in figures):
                 violations.append(
@@ -254,7 +276,7 @@ def check_output(
                 violations.append(
                     Violation("unknown_metric", f"findings[{i}].metrics[{key!r}] is not a signal")
                 )
-            elif not _same(value, by_key[key].value):
+            elif not any(_same(value, v) for v in values_by_key[key]):
                 violations.append(
                     Violation(
                         "metric_mismatch",
@@ -276,6 +298,45 @@ def check_output(
     if expected_findings is not None:
         violations += _compare_findings(findings, expected_findings)
     return GroundingReport(ok=not violations, violations=violations)
+
+
+def _metric_figures(findings: Sequence[RiskFinding], figures: Sequence[Figure]) -> list[Figure]:
+    """Code's finding metrics as figures (the unit of a same-key figure when there is one)."""
+    units = {f.key: f.unit for f in figures}
+    return [
+        Figure(key=key, label=key, value=value, unit=units.get(key, ""))
+        for finding in findings
+        for key, value in finding.metrics.items()
+    ]
+
+
+_ACTION_CLAIM = re.compile(
+    r"\b(?:(?:I|we)(?:'ve| have)?|(?:it|this|the \w+) (?:has|have) been)\s+"
+    r"(?:(?:now|already|just)\s+)?"
+    r"(?:closed|changed|set|updated|assigned|reassigned|deleted|removed|moved|posted|"
+    r"escalated|resolved|cancel(?:l)?ed|archived|raised|lowered|marked)\b",
+    re.IGNORECASE,
+)
+
+
+def _action_claims(text: str) -> list[str]:
+    """First-person or passive claims that a change was made ("I closed this ticket")."""
+    return [m.group(0) for m in _ACTION_CLAIM.finditer(text)]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _quoted_passage(secret: str, text: str, run: int = 8) -> str | None:
+    """A run of `run` consecutive words of `secret` that appears in `text`, if any."""
+    source = _words(secret)
+    target = " " + " ".join(_words(text)) + " "
+    for i in range(len(source) - run + 1):
+        passage = " ".join(source[i : i + run])
+        if f" {passage} " in target:
+            return passage
+    return None
 
 
 def _finding_key(f: RiskFinding) -> tuple[str, tuple[str, int] | None]:

@@ -77,11 +77,13 @@ def test_posted_notes_carry_no_images_scripts_or_foreign_links(hostile: E2ERepor
     assert [p for r in hostile.runs for p in r.note_problems] == []
 
 
-def test_the_adversary_was_really_hostile_and_sometimes_accepted(hostile: E2EReport) -> None:
+def test_the_adversary_was_really_hostile_and_its_prose_refused(hostile: E2EReport) -> None:
     """Guards the test itself: every behaviour ran, and hostile prose reached some notes."""
     assert {r.behaviour for r in hostile.runs} == set(HOSTILE_BEHAVIOURS)
-    assert any(r.analyst == "llm" for r in hostile.runs)
-    assert hostile.escaped_payloads > 0  # the payload text arrived, defused
+    # The hostile prose itself (claims of changes made, quoted instructions) is refused by
+    # the grounding guardrail; the benign control below shows model prose does get through.
+    reasons = " ".join(r.fallback_reason or "" for r in hostile.runs)
+    assert "action_claim" in reasons and "prompt_leak" in reasons
     reasons = hostile.fallback_reasons()
     assert reasons["call_limit"] > 0 and reasons["grounding_failed"] > 0
     invented = [r for r in hostile.runs if r.behaviour == "invent"]

@@ -216,3 +216,74 @@ def test_policy_severity_callable_is_enforced() -> None:
     )
     assert kinds(report) == ["policy_severity"]
     assert "policy gives critical" in report.violations[0].detail
+
+
+def test_code_finding_metrics_count_as_computed_even_when_one_key_has_several_values() -> None:
+    ines = EvidenceRef(model="hr.employee", id=3)
+    felix = EvidenceRef(model="hr.employee", id=4)
+    code = [
+        finding(
+            RiskCategory.TIMESHEET_COMPLIANCE,
+            explanation="8 days missing.",
+            metrics={"timesheets.missing_days": 8.0},
+            subject=ines,
+        ),
+        finding(
+            RiskCategory.TIMESHEET_COMPLIANCE,
+            explanation="5 days missing.",
+            metrics={"timesheets.missing_days": 5.0},
+            subject=felix,
+        ),
+    ]
+    report = check_output(
+        assessment(*code),
+        read_refs=READ | {ines.key, felix.key},
+        figures=FIGURES,
+        expected_findings=code,
+        code_findings=code,
+    )
+    assert report.ok, report.violations
+    changed = [code[0], code[1].model_copy(update={"metrics": {"timesheets.missing_days": 6.0}})]
+    report = check_output(
+        assessment(*changed),
+        read_refs=READ | {ines.key, felix.key},
+        figures=FIGURES,
+        expected_findings=code,
+        code_findings=code,
+    )
+    assert "metric_mismatch" in kinds(report)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Done: I closed this ticket as solved.",
+        "The priority has been lowered to 0.",
+        "We have reassigned the task to Marc.",
+    ],
+)
+def test_prose_may_not_claim_a_change_was_made(claim: str) -> None:
+    out = StatusSummary(subject=PROJECT, rag=Rag.AMBER, headline=claim)
+    assert "action_claim" in kinds(check_output(out, read_refs=READ, figures=FIGURES))
+
+
+def test_describing_what_a_ticket_asks_is_not_an_action_claim() -> None:
+    out = StatusSummary(
+        subject=PROJECT,
+        rag=Rag.AMBER,
+        headline="The ticket asks the agent to close it and change the priority; ignored.",
+    )
+    assert check_output(out, read_refs=READ, figures=FIGURES).ok
+
+
+def test_quoting_the_instructions_is_a_prompt_leak() -> None:
+    secret = "You are the analyst of the Odoo Triage Agent. You write short, factual prose."
+    leaked = StatusSummary(
+        subject=PROJECT,
+        rag=Rag.GREEN,
+        headline="My rules: you are the analyst of the Odoo Triage Agent, you write short prose",
+    )
+    report = check_output(leaked, read_refs=READ, figures=FIGURES, secret_texts=(secret,))
+    assert "prompt_leak" in kinds(report)
+    fine = StatusSummary(subject=PROJECT, rag=Rag.GREEN, headline="The project is on track.")
+    assert check_output(fine, read_refs=READ, figures=FIGURES, secret_texts=(secret,)).ok
