@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
-from agent.pipeline import PipelineContext
+from agent.pipeline import AnalystName, PipelineContext
 from evals.runner import EvalReport, evaluate, render_markdown
 from service.commands.analysis import console
 
 
-def run_on_demo(analysts: list[str], *, seed: int, scale: int) -> list[EvalReport]:
+def run_on_demo(
+    analysts: list[str], *, seed: int, scale: int, limit: int | None = None
+) -> list[EvalReport]:
     """Start a fresh demo Odoo and evaluate each analyst on it."""
     from demo_odoo.runner import DemoOdoo
     from service.commands.demo import demo_settings
@@ -31,7 +34,10 @@ def run_on_demo(analysts: list[str], *, seed: int, scale: int) -> list[EvalRepor
         except ImportError:
             ctx.retrieval = None
         for name in analysts:
-            reports.append(evaluate(ctx, odoo.labels, analyst=name, seed=seed, scale=scale))  # type: ignore[arg-type]
+            chosen = cast(AnalystName, name)
+            reports.append(
+                evaluate(ctx, odoo.labels, analyst=chosen, seed=seed, scale=scale, limit=limit)
+            )
     return reports
 
 
@@ -45,17 +51,33 @@ def register(app: typer.Typer) -> None:
         ] = "offline",
         seed: Annotated[int, typer.Option(help="Seed of the demo firm.")] = 7,
         scale: Annotated[int, typer.Option(help="Size of the demo firm.")] = 1,
+        limit: Annotated[
+            int | None,
+            typer.Option(
+                min=1,
+                help="Evaluate only the first N projects and N open tickets (slow endpoints); "
+                "labels are scoped to them and the report says so.",
+            ),
+        ] = None,
+        json_out: Annotated[
+            Path | None, typer.Option("--json", help="Also write the reports as JSON here.")
+        ] = None,
         out: Annotated[Path, typer.Option(help="Markdown report path.")] = Path(
             "evals/reports/latest.md"
         ),
     ) -> None:
         """Compare the pipeline's findings with the planted labels; write a Markdown report."""
-        names = ["offline", "llm"] if analyst == "both" else [analyst]
-        if analyst == "llm":
-            names = ["offline", "llm"]
-        reports = run_on_demo(names, seed=seed, scale=scale)
+        if analyst not in ("offline", "llm", "both"):
+            raise typer.BadParameter("use offline, llm or both", param_hint="--analyst")
+        # The LLM is always measured beside the offline analyst it falls back to.
+        names = ["offline"] if analyst == "offline" else ["offline", "llm"]
+        reports = run_on_demo(names, seed=seed, scale=scale, limit=limit)
         text = render_markdown(reports)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
+        if json_out is not None:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            payload = [r.model_dump(mode="json") for r in reports]
+            json_out.write_text(json.dumps(payload, indent=2), encoding="utf-8")
         console.print(text, markup=False, highlight=False)
         console.print(f"Report written to {out}")

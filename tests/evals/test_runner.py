@@ -13,9 +13,18 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from agent.analysts.base import AnalystMeta
 from agent.pipeline import PipelineContext
 from demo_odoo.runner import DemoOdoo
-from evals.runner import CategoryScore, EvalReport, evaluate, render_markdown
+from evals.runner import (
+    CategoryScore,
+    EvalReport,
+    evaluate,
+    fallback_kind,
+    percentile,
+    render_markdown,
+    usage_figures,
+)
 from service.commands.demo import demo_settings
 
 pytestmark = pytest.mark.integration
@@ -116,10 +125,12 @@ def test_eval_command_writes_the_markdown_report(
     import service.commands.evals as evals_cmd
     from service.cli import app
 
-    calls: list[tuple[list[str], int, int]] = []
+    calls: list[tuple[list[str], int, int, int | None]] = []
 
-    def fake_run(analysts: list[str], *, seed: int, scale: int) -> list[EvalReport]:
-        calls.append((analysts, seed, scale))
+    def fake_run(
+        analysts: list[str], *, seed: int, scale: int, limit: int | None = None
+    ) -> list[EvalReport]:
+        calls.append((analysts, seed, scale, limit))
         return [report]
 
     monkeypatch.setattr(evals_cmd, "run_on_demo", fake_run)
@@ -128,6 +139,145 @@ def test_eval_command_writes_the_markdown_report(
     result = CliRunner().invoke(app, ["eval", "--seed", "7", "--out", str(out)])
 
     assert result.exit_code == 0, result.output
-    assert calls == [(["offline"], 7, 1)]
+    assert calls == [(["offline"], 7, 1, None)]
     assert out.read_text(encoding="utf-8") == render_markdown([report])
     assert "| category | TP | FP | FN |" in result.output
+
+
+def test_llm_and_offline_share_one_side_by_side_table(report: EvalReport) -> None:
+    llm = report.model_copy(update={"analyst": "llm", "fallback_reasons": {"schema_error": 2}})
+    text = render_markdown([report, llm])
+    assert "| figure | offline | llm |" in text
+    assert text.count("| figure |") == 1
+    assert "| fallback: schema_error | 0 | 2 |" in text
+    security = next(c for c in report.categories if c.category == "security")
+    cell = f"{security.f1:.2f} ({security.tp}/{security.fp}/{security.fn})"
+    assert f"| F1 security (TP/FP/FN) | {cell} | {cell} |" in text
+
+
+def test_llm_without_endpoint_counts_every_output_as_a_fallback(
+    firm: tuple[DemoOdoo, PipelineContext],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No model needed: an unconfigured `llm` is the offline analyst saying why, per output."""
+    for name in ("TRIAGE_LLM_BASE_URL", "TRIAGE_LLM_API_KEY", "OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("AZURE_OPENAI_ENDPOINT", raising=False)
+    odoo, _ = firm
+    ctx = PipelineContext.from_settings(demo_settings(odoo, tmp_path))
+    try:
+        llm = evaluate(ctx, odoo.labels, analyst="llm", seed=SEED, limit=2)
+    finally:
+        ctx.gateway.close()
+
+    assert llm.jobs == 4
+    assert llm.fallbacks == 4
+    assert list(llm.fallback_reasons.values()) == [4]
+    assert llm.grounding_failures == 0
+    assert llm.misses == []
+
+
+def test_limit_scopes_the_labels_to_the_evaluated_records(
+    report: EvalReport, firm: tuple[DemoOdoo, PipelineContext]
+) -> None:
+    odoo, ctx = firm
+    limited = evaluate(ctx, odoo.labels, analyst="offline", seed=SEED, limit=3)
+
+    assert (limited.projects, limited.tickets, limited.jobs, limited.limit) == (3, 3, 6, 3)
+    assert limited.misses == [], "labels on records outside the limit must not count as misses"
+    assert limited.false_alarms == []
+    scored = sum(c.tp + c.fn for c in limited.categories)
+    assert 0 < scored < sum(c.tp + c.fn for c in report.categories)
+    assert "timesheet_compliance" not in {c.category for c in limited.categories}
+    assert "Limited run (`--limit 3`)" in render_markdown([limited])
+
+
+def test_grounding_failures_and_reasons_come_from_the_fallback_reasons() -> None:
+    metas = [
+        AnalystMeta(analyst="offline", fallback_reason="grounding_failed: 3 numbers differ"),
+        AnalystMeta(analyst="offline", fallback_reason="grounding_failed: unknown ref"),
+        AnalystMeta(analyst="offline", fallback_reason="schema_error: missing summary"),
+        AnalystMeta(analyst="llm", tokens_in=900, tokens_out=100, cost_usd=0.002),
+    ]
+
+    figures = usage_figures(metas, [10.0, 20.0, 30.0, 40.0])
+
+    assert figures["fallbacks"] == 3
+    assert figures["grounding_failures"] == 2
+    assert figures["fallback_reasons"] == {"grounding_failed": 2, "schema_error": 1}
+    assert (figures["tokens_in"], figures["tokens_out"]) == (900, 100)
+    assert (figures["latency_p50_ms"], figures["latency_p95_ms"]) == (20.0, 40.0)
+    report = EvalReport.model_validate(
+        {
+            "analyst": "llm",
+            "seed": 1,
+            "scale": 1,
+            "generated_at": "2026-12-04T00:00:00Z",
+            "wall_s": 1.0,
+            "projects": 2,
+            "tickets": 2,
+            "categories": [],
+            "misses": [],
+            "false_alarms": [],
+            "false_criticals": [],
+            "severity_too_low": [],
+            **figures,
+        }
+    )
+    assert report.tokens_per_output == 250.0
+    assert report.cost_per_output_usd == pytest.approx(0.0005)
+
+
+@pytest.mark.parametrize(
+    ("reason", "kind"),
+    [
+        ("endpoint_error: OpenAITimeoutError: Request timed out.", "endpoint_error"),
+        ("circuit_open: retry in 30 s", "circuit_open"),
+        ("refused", "refused"),
+    ],
+)
+def test_fallback_kind_is_the_typed_reason_before_the_colon(reason: str, kind: str) -> None:
+    assert fallback_kind(reason) == kind
+
+
+def test_percentile_is_a_measured_value() -> None:
+    assert percentile([], 95) == 0.0
+    assert percentile([5.0], 50) == 5.0
+    assert percentile([4.0, 1.0, 3.0, 2.0], 50) == 2.0
+    assert percentile([float(i) for i in range(1, 101)], 95) == 95.0
+
+
+def test_eval_command_passes_the_limit_and_writes_json(
+    report: EvalReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import service.commands.evals as evals_cmd
+    from service.cli import app
+
+    calls: list[tuple[list[str], int | None]] = []
+
+    def fake_run(
+        analysts: list[str], *, seed: int, scale: int, limit: int | None = None
+    ) -> list[EvalReport]:
+        calls.append((analysts, limit))
+        return [report]
+
+    monkeypatch.setattr(evals_cmd, "run_on_demo", fake_run)
+    out, js = tmp_path / "r.md", tmp_path / "r.json"
+    args = ["eval", "--analyst", "both", "--limit", "2", "--out", str(out), "--json", str(js)]
+
+    result = CliRunner().invoke(app, args)
+
+    assert result.exit_code == 0, result.output
+    assert calls == [(["offline", "llm"], 2)]
+    assert EvalReport.model_validate(json.loads(js.read_text())[0]) == report
+
+
+def test_eval_command_refuses_an_unknown_analyst() -> None:
+    from service.cli import app
+
+    result = CliRunner().invoke(app, ["eval", "--analyst", "gpt"])
+
+    assert result.exit_code != 0
