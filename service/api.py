@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent import pipeline
 from agent.config import Settings, get_settings
 from agent.ledger import Ledger
+from agent.policy import load_policy
 from service import metrics
 from service.deps import AppServices
 from service.errors import install_error_handlers
@@ -24,6 +25,7 @@ from service.logging import bind, configure_logging, new_request_id
 from service.queue import QueueStore
 from service.ratelimit import RateLimiter
 from service.routes import analysis, deadletters, health, recommendations, ui, webhooks
+from service.ui.exporter import LedgerCollector
 from service.worker import EventProcessor, JobHandler, Worker, pipeline_handler
 
 log = logging.getLogger("triage.api")
@@ -126,7 +128,10 @@ def create_app(
             routes=routes or load_routes(settings.policy_file),
         )
         services.readiness["queue_db"] = store.ping
-        services.readiness["ledger"] = Ledger(settings.ledger_url).ping
+        ledger = Ledger(settings.ledger_url)
+        services.readiness["ledger"] = ledger.ping
+        ledger_gauges = LedgerCollector(ledger, load_policy(settings.policy_file))
+        metrics.REGISTRY.register(ledger_gauges)
         odoo = _odoo_check(settings)
         if odoo is not None:
             services.readiness["odoo"] = odoo
@@ -148,6 +153,7 @@ def create_app(
         try:
             yield
         finally:
+            metrics.REGISTRY.unregister(ledger_gauges)
             if services.worker is not None:
                 services.worker.stop()
             store.close()

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from service_test_support import RecordingHandler, make_settings, serve_in_thread
-
-from agent.config import Settings
-
-
-@dataclass
-class Live:
-    url: str
-    handler: RecordingHandler
-    settings: Settings
-    client: httpx.Client
+from service_test_support import Live, RecordingHandler, make_settings, serve_in_thread
 
 
 @pytest.fixture

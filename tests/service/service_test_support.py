@@ -14,9 +14,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from agent.config import Settings
@@ -193,3 +195,13 @@ def _main() -> None:
 
 if __name__ == "__main__":
     _main()
+
+
+@dataclass
+class Live:
+    """A live API on a loopback port, its recording handler, settings and a client."""
+
+    url: str
+    handler: RecordingHandler
+    settings: Settings
+    client: httpx.Client

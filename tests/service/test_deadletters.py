@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Live
-from service_test_support import TOKEN, wait_for
+from service_test_support import TOKEN, Live, wait_for
 
 from service.keys import KeyStore
 from service.queue import make_engine

@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from conftest import Live
-from service_test_support import TOKEN, RecordingHandler, make_settings, serve_in_thread, wait_for
+from service_test_support import (
+    TOKEN,
+    Live,
+    RecordingHandler,
+    make_settings,
+    serve_in_thread,
+    wait_for,
+)
 
 
 def test_healthz_answers_ok(live: Live) -> None:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import Live
-from service_test_support import RecordingHandler, make_settings, serve_in_thread
+from service_test_support import Live, RecordingHandler, make_settings, serve_in_thread
 from sqlalchemy import select
 
 from service.keys import KeyError_, KeyStore, api_keys, parse_scopes

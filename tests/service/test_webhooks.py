@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-from conftest import Live
 from service_test_support import (
     FIXTURES,
     TOKEN,
+    Live,
     RecordingHandler,
     fixture_body,
     make_settings,

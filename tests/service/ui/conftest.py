@@ -8,32 +8,21 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 import uvicorn
+from dashboard_support import Dashboard
 from fastapi import FastAPI
 from pydantic import SecretStr
 from service_test_support import TOKEN, bound_socket
 
 from agent import pipeline
 from agent.config import Settings
-from agent.pipeline import PipelineContext, ScanResult, scan_portfolio
+from agent.pipeline import PipelineContext, scan_portfolio
 from demo_odoo.runner import DemoOdoo
 from service.api import create_app
 from service.commands.demo import demo_settings
 from service.routes import ui
-
-
-@dataclass
-class Dashboard:
-    url: str
-    odoo: DemoOdoo
-    ctx: PipelineContext
-    scan: ScanResult
-    settings: Settings
-    app: FastAPI
-    api_key: str
 
 
 def dashboard_app(settings: Settings, ctx: PipelineContext) -> FastAPI:

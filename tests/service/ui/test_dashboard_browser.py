@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import odoorpc
 import pytest
-from conftest import Dashboard
+from dashboard_support import Dashboard
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from service_test_support import TOKEN, wait_for
 
