@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     llm_max_tool_calls: int = Field(default=6, validation_alias="TRIAGE_LLM_MAX_TOOL_CALLS")
     llm_max_model_calls: int = Field(default=8, validation_alias="TRIAGE_LLM_MAX_MODEL_CALLS")
     llm_context_tokens: int = Field(default=6000, validation_alias="TRIAGE_LLM_CONTEXT_TOKENS")
+    llm_max_tokens: int | None = Field(
+        default=None,
+        validation_alias="TRIAGE_LLM_MAX_TOKENS",
+        description="Cap on each answer's tokens (set it for local servers, which otherwise "
+        "generate until the context is full).",
+    )
     llm_output_strategy: Literal["provider", "tool", "json_object"] = Field(
         default="provider",
         validation_alias="TRIAGE_LLM_OUTPUT_STRATEGY",

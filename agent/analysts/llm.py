@@ -124,7 +124,16 @@ class JsonObjectFormat(AgentMiddleware[Any, Any, Any]):
         self.response_format = {"type": "json_object", "schema": schema.model_json_schema()}
 
     def wrap_model_call(self, request: Any, handler: Any) -> Any:
-        settings = {**request.model_settings, "response_format": self.response_format}
+        if getattr(request, "tools", None):
+            # With tools bound, ChatOpenAI would try to convert a response_format dict into
+            # a tool; the raw request field goes through the client's extra_body instead.
+            extra = {
+                **request.model_settings.get("extra_body", {}),
+                "response_format": self.response_format,
+            }
+            settings = {**request.model_settings, "extra_body": extra}
+        else:
+            settings = {**request.model_settings, "response_format": self.response_format}
         return handler(request.override(model_settings=settings))
 
 

@@ -69,6 +69,7 @@ def build_chat_model(
             temperature=settings.llm_temperature,
             timeout=settings.llm_timeout_s,
             max_retries=0,
+            max_tokens=settings.llm_max_tokens,
             http_client=http_client,
         )
     return TriageChatOpenAI(
@@ -78,6 +79,7 @@ def build_chat_model(
         temperature=settings.llm_temperature,
         timeout=settings.llm_timeout_s,
         max_retries=0,
+        max_tokens=settings.llm_max_tokens,
         http_client=http_client,
     )
 
