@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     )
     rate_limit: str = Field(default="120/minute", validation_alias="TRIAGE_RATE_LIMIT")
     log_level: str = Field(default="INFO", validation_alias="TRIAGE_LOG_LEVEL")
+    reconcile_interval_s: float = Field(
+        default=300.0,
+        validation_alias="TRIAGE_RECONCILE_INTERVAL",
+        description="Seconds between the worker's reads of review activities (0: off).",
+    )
     worker: Literal["inline", "off"] = Field(
         default="inline",
         validation_alias="TRIAGE_WORKER",

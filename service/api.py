@@ -26,7 +26,13 @@ from service.queue import QueueStore
 from service.ratelimit import RateLimiter
 from service.routes import analysis, deadletters, health, recommendations, ui, webhooks
 from service.ui.exporter import LedgerCollector
-from service.worker import EventProcessor, JobHandler, Worker, pipeline_handler
+from service.worker import (
+    EventProcessor,
+    JobHandler,
+    Worker,
+    pipeline_handler,
+    reconcile_decisions,
+)
 
 log = logging.getLogger("triage.api")
 access_log = logging.getLogger("triage.access")
@@ -143,7 +149,13 @@ def create_app(
                 max_attempts=settings.job_max_attempts,
                 retry_base_s=settings.job_retry_base_s,
             )
-            services.worker = Worker(store, processor, threads=settings.worker_threads)
+            services.worker = Worker(
+                store,
+                processor,
+                threads=settings.worker_threads,
+                reconcile=reconcile_decisions if handler is None else None,
+                reconcile_every_s=settings.reconcile_interval_s,
+            )
             services.worker.start()
         app.state.services = services
         log.info(

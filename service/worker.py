@@ -47,6 +47,11 @@ class PermanentJobError(Exception):
     """A failure that retrying cannot fix: the event goes straight to the dead letters."""
 
 
+def reconcile_decisions() -> Any:
+    """The pipeline's reconcile job (decisions taken in Odoo), for the periodic sweep."""
+    return pipeline_handler("reconcile", 0, request_id=None)
+
+
 def pipeline_handler(job: str, res_id: int, *, request_id: str | None) -> Any:
     """Run the real pipeline job (imported lazily so the API starts without it)."""
     from agent.pipeline import run_job  # type: ignore[import-not-found,unused-ignore]
@@ -154,9 +159,20 @@ class _ThreadConsumer(Consumer):  # type: ignore[misc]
 class Worker:
     """huey consumer threads + a recovery sweep, started and stopped with the app or CLI."""
 
-    def __init__(self, store: QueueStore, processor: EventProcessor, *, threads: int = 2) -> None:
+    def __init__(
+        self,
+        store: QueueStore,
+        processor: EventProcessor,
+        *,
+        threads: int = 2,
+        reconcile: Callable[[], object] | None = None,
+        reconcile_every_s: float = 300.0,
+    ) -> None:
         self.store = store
         self.processor = processor
+        self.reconcile = reconcile
+        self.reconcile_every_s = reconcile_every_s
+        self._next_reconcile = time.monotonic() + reconcile_every_s
         store.set_processor(processor)
         self.consumer = _ThreadConsumer(
             store.huey,
@@ -189,6 +205,19 @@ class Worker:
                     log.warning("re-enqueued stale events", extra={"count": recovered})
             except Exception:
                 log.exception("recovery sweep failed")
+            self._maybe_reconcile()
+
+    def _maybe_reconcile(self) -> None:
+        """Periodically record the decisions reviewers took on our activities in Odoo."""
+        if self.reconcile is None or self.reconcile_every_s <= 0:
+            return
+        if time.monotonic() < self._next_reconcile:
+            return
+        self._next_reconcile = time.monotonic() + self.reconcile_every_s
+        try:
+            self.reconcile()
+        except Exception:
+            log.exception("periodic reconcile failed; it runs again next period")
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()

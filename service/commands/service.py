@@ -55,7 +55,7 @@ def worker(
 ) -> None:
     """Consume the webhook queue in this process (run the API with TRIAGE_WORKER=off)."""
     from service.logging import configure_logging
-    from service.worker import EventProcessor, Worker, pipeline_handler
+    from service.worker import EventProcessor, Worker, pipeline_handler, reconcile_decisions
 
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -68,7 +68,13 @@ def worker(
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    Worker(store, processor, threads=threads or settings.worker_threads).run_forever(stop.is_set)
+    Worker(
+        store,
+        processor,
+        threads=threads or settings.worker_threads,
+        reconcile=reconcile_decisions,
+        reconcile_every_s=settings.reconcile_interval_s,
+    ).run_forever(stop.is_set)
     store.close()
 
 

@@ -54,3 +54,30 @@ def test_recover_requeues_expired_leases_only(tmp_path: Path) -> None:
     again = store.claim(crashed)
     assert again is not None and again.attempts == 2
     assert store.claim(fresh) is None
+
+
+def test_worker_reconciles_periodically_and_survives_a_failing_reconcile(tmp_path: Path) -> None:
+    from service.queue import QueueStore
+    from service.worker import EventProcessor, Worker
+
+    store = QueueStore(f"sqlite:///{tmp_path / 'q.sqlite3'}")
+    calls: list[int] = []
+
+    def reconcile() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Odoo unreachable")
+
+    worker = Worker(
+        store,
+        EventProcessor(store, lambda *a, **k: None, max_attempts=1, retry_base_s=0.01),
+        reconcile=reconcile,
+        reconcile_every_s=60.0,
+    )
+    worker._next_reconcile = 0.0
+    worker._maybe_reconcile()  # fails, logged
+    worker._next_reconcile = 0.0
+    worker._maybe_reconcile()
+    worker._maybe_reconcile()  # not due yet: skipped
+    assert len(calls) == 2
+    store.close()
