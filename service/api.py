@@ -25,7 +25,7 @@ from service.logging import bind, configure_logging, new_request_id
 from service.queue import QueueStore
 from service.ratelimit import RateLimiter
 from service.routes import analysis, deadletters, health, recommendations, ui, webhooks
-from service.ui.exporter import LedgerCollector
+from service.ui import exporter
 from service.worker import (
     EventProcessor,
     JobHandler,
@@ -136,8 +136,7 @@ def create_app(
         services.readiness["queue_db"] = store.ping
         ledger = Ledger(settings.ledger_url)
         services.readiness["ledger"] = ledger.ping
-        ledger_gauges = LedgerCollector(ledger, load_policy(settings.policy_file))
-        metrics.REGISTRY.register(ledger_gauges)
+        ledger_gauges = exporter.attach(metrics.REGISTRY, ledger, load_policy(settings.policy_file))
         odoo = _odoo_check(settings)
         if odoo is not None:
             services.readiness["odoo"] = odoo
@@ -165,7 +164,7 @@ def create_app(
         try:
             yield
         finally:
-            metrics.REGISTRY.unregister(ledger_gauges)
+            exporter.detach(ledger_gauges)
             if services.worker is not None:
                 services.worker.stop()
             store.close()

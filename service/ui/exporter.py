@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
+from prometheus_client.registry import Collector, CollectorRegistry
 
 from agent.ledger import Ledger
 from agent.policy import Policy
@@ -72,3 +72,33 @@ class LedgerCollector(Collector):
             "Triaged tickets flagged as a probable duplicate.",
             value=duplicates,
         )
+
+
+class _Attached(Collector):
+    """One registration per process; the most recently started app's ledger is reported."""
+
+    def __init__(self) -> None:
+        self.current: LedgerCollector | None = None
+        self.registered = False
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self.current is not None:
+            yield from self.current.collect()
+
+
+_ATTACHED = _Attached()
+
+
+def attach(registry: CollectorRegistry, ledger: Ledger, policy: Policy) -> LedgerCollector:
+    """Report this ledger's figures from `registry` (several apps in one process share it)."""
+    collector = LedgerCollector(ledger, policy)
+    _ATTACHED.current = collector
+    if not _ATTACHED.registered:
+        registry.register(_ATTACHED)
+        _ATTACHED.registered = True
+    return collector
+
+
+def detach(collector: LedgerCollector) -> None:
+    if _ATTACHED.current is collector:
+        _ATTACHED.current = None
