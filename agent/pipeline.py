@@ -188,9 +188,7 @@ def _findings_of(output: AnalysisOutput) -> list[RiskFinding]:
     return []
 
 
-def _reviewer_role(
-    ctx: PipelineContext, kind: Kind, model: str, findings: list[RiskFinding]
-) -> ReviewerRole:
+def _reviewer_role(ctx: PipelineContext, model: str, findings: list[RiskFinding]) -> ReviewerRole:
     if not findings:
         return ReviewerRole.HELPDESK_LEAD if model == "helpdesk.ticket" else ReviewerRole.PM
     worst = max(findings, key=lambda f: f.severity.rank)
@@ -232,7 +230,7 @@ def _finish(
         cost_usd=meta.cost_usd,
         latency_ms=meta.latency_ms,
     )
-    role = _reviewer_role(ctx, kind, output.subject.model, findings)
+    role = _reviewer_role(ctx, output.subject.model, findings)
     severity = output.severity if isinstance(output, EscalationDraft) else _max_severity(findings)
     rec = Recommendation(
         kind=kind,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 import typer
@@ -279,7 +278,3 @@ def _attach_index(ctx: PipelineContext) -> None:
             f"[yellow]similar-ticket index at {escape(str(path))} not used[/]: "
             f"{escape(f'{type(exc).__name__}: {exc}')} (rebuild it with `triage index --rebuild`)"
         )
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, indent=2, default=str)
